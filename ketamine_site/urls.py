@@ -1,0 +1,21 @@
+"""Root URLconf. The pages catch-all is mounted last so every other URL wins."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    # Editors' uploaded figures. A small site serves them itself; a CDN or the
+    # proxy can take this over without a code change.
+    re_path(
+        rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
+        serve,
+        {"document_root": settings.MEDIA_ROOT},
+    ),
+    path("", include("pages.urls")),
+]
+
+handler404 = "pages.views.page_not_found"
+handler500 = "pages.views.server_error"

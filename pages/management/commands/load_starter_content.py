@@ -1,0 +1,34 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from pages.models import Page
+from pages.starter_content import PAGES
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the starter pages that do not exist yet. Pages already at a starter "
+        "path are left exactly as editors have them, so running this again changes nothing."
+    )
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        created = kept = 0
+        for spec in PAGES:
+            parent_path, _, slug = spec["path"].rpartition("/")
+            if Page.objects.filter(path=spec["path"]).exists():
+                kept += 1
+                continue
+            fields = {k: v for k, v in spec.items() if k != "path"}
+            page = Page(
+                slug=slug,
+                parent=Page.objects.get(path=parent_path) if parent_path else None,
+                status=Page.Status.PUBLISHED,
+                **fields,
+            )
+            if page.is_home and Page.objects.filter(is_home=True).exists():
+                page.is_home = False
+            page.full_clean()
+            page.save()
+            created += 1
+        self.stdout.write(f"Starter content: {created} page(s) created, {kept} already present.")

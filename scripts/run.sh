@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Command 1: install, migrate, load the starter pages, and serve on http://127.0.0.1:8000
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/venv.sh requirements.txt
+# Local development runs with DEBUG on unless told otherwise (then SECRET_KEY is required).
+export DEBUG="${DEBUG:-1}"
+.venv/bin/python manage.py migrate --noinput
+.venv/bin/python manage.py load_starter_content
+.venv/bin/python manage.py collectstatic --noinput --verbosity 0
+echo "Serving on http://127.0.0.1:8000  (admin: http://127.0.0.1:8000/admin/ after 'make superuser')"
+exec .venv/bin/python manage.py runserver 127.0.0.1:8000

@@ -1,0 +1,58 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+
+from pages.models import Page
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def make_page(title, *, parent=None, status=Page.Status.PUBLISHED, **fields):
+    """Create and return a saved page; the slug defaults from the title."""
+    from django.utils.text import slugify
+
+    defaults = {"summary": f"About {title}.", "body": f"## {title}\n\nSome text about {title}."}
+    defaults.update(fields)
+    return Page.objects.create(
+        title=title, slug=defaults.pop("slug", slugify(title)), parent=parent, status=status,
+        **defaults,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def published_page(db):
+    return make_page("Cost", parent=make_page("Learn"))
+
+
+@pytest.fixture
+def draft_page(db):
+    return make_page("Work in progress", status=Page.Status.DRAFT)
+
+
+@pytest.fixture
+def home_page(db):
+    return make_page("Introduction", is_home=True)
+
+
+@pytest.fixture
+def editor(django_user_model):
+    user = django_user_model.objects.create_user("editor", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def staff_client(editor_client):
+    """A logged-in member of the Editors group (may change pages)."""
+    return editor_client

@@ -1,0 +1,18 @@
+"""Test settings: the real settings, with a test key and plain static storage."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+
+from ketamine_site.settings import *  # noqa: E402, F403
+
+# Manifest lookups need collectstatic; tests run with DEBUG off and without it.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, tests only
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Serve static files straight from the source folders, as in development.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
