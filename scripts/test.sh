@@ -13,6 +13,10 @@ step "ruff check"; .venv/bin/ruff check .
 step "ruff format --check"; .venv/bin/ruff format --check .
 step "manage.py check"; DATABASE_URL= $py manage.py check
 step "makemigrations --check"; DATABASE_URL= $py manage.py makemigrations --check --dry-run
+step "manage.py check --deploy (production environment)"
+DATABASE_URL= DJANGO_SETTINGS_MODULE=ketamine_site.settings DEBUG=0 HTTPS=1 \
+  SECRET_KEY="$($py -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+  $py manage.py check --deploy --fail-level WARNING
 
 pg_url="${DATABASE_URL:-}"
 case "$pg_url" in postgres*|postgis*) ;; *) pg_url="" ;; esac
