@@ -3,6 +3,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import requires_csrf_token
 
+from . import pagecache
 from .models import Page
 from .tree import get_tree
 
@@ -15,21 +16,32 @@ def visible_pages(request):
 
 
 def page_detail(request, path=None):
-    """Show a page found by its full path; the home page lives at /."""
+    """Show a page found by its full path; the home page lives at /.
+
+    Anonymous visitors get it from the shared page cache, which renders it once
+    per change of the site (pages/pagecache.py).
+    """
+    if pagecache.applies_to(request):
+        return pagecache.serve(request, lambda stamp: render_page(request, path, stamp))
+    return render_page(request, path)
+
+
+def render_page(request, path, stamp=None):
     lookup = {"is_home": True} if path is None else {"path": path}
     page = visible_pages(request).filter(**lookup).first()
     if page is None:
         raise Http404("No page at this address.")
     if path is not None and page.is_home:
         return redirect(page, permanent=True)
-    tree = get_tree()
+    tree = get_tree(stamp)
     is_preview = page.path not in tree.by_path
     context = {
         "page": page,
-        "tree": tree,
+        "site_tree": tree,
         "breadcrumbs": tree.breadcrumbs(page),
         "subpages": tree.children(page),
         "is_preview": is_preview,
+        **pagecache.context(request),
     }
     response = render(request, "pages/page_detail.html", context)
     if is_preview:

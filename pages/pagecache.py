@@ -1,0 +1,147 @@
+"""Rendered pages for anonymous visitors, shared by every worker and app server.
+
+A cached page view costs one small query (``site_stamp()``) and one cache read. The
+page is rendered once per stamp, with every per-request part (the CSRF token, a
+form's signed timestamp) left as a marker that is filled in afresh for each
+response: no visitor is ever sent another visitor's token, and because the stamp
+changes when an editor saves, their change is live at once everywhere.
+"""
+
+import functools
+import hashlib
+import os
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.cache import get_conditional_response
+
+from .tree import site_stamp
+
+# Entries of an old stamp are never read again; this only bounds their memory.
+TIMEOUT = int(timedelta(hours=6).total_seconds())
+# Entries are immutable (a change of content is a change of key), so each worker
+# also keeps the ones it used last and skips the cache round trip for them.
+RECENT_LIMIT = 256
+_recent = {}
+
+_fillers = {"csrf_token": get_token}
+
+
+def marker(name):
+    """Stands for a per-request value in cached HTML; survives HTML escaping."""
+    return f"__per_request_{name}__"
+
+
+def register_per_request(name, func):
+    """Declare ``func(request) -> str`` as the source of the per-request value ``name``.
+
+    Apps whose templates put something visitor-specific into a page (a form's
+    signed timestamp) register it here and render ``per_request(request, name)``.
+    """
+    _fillers[name] = func
+
+
+def is_rendering_for_cache(request):
+    return getattr(request, "_pagecache_rendering", False)
+
+
+def per_request(request, name):
+    """The value ``name`` for this request, or its marker while rendering for the cache."""
+    return marker(name) if is_rendering_for_cache(request) else _fillers[name](request)
+
+
+def context(request):
+    """Template context overrides for a page rendered for the cache."""
+    return {"csrf_token": marker("csrf_token")} if is_rendering_for_cache(request) else {}
+
+
+def applies_to(request):
+    """True when the response is the same for every such request: anonymous GET or
+    HEAD with no flash message waiting to be shown."""
+    if request.method not in ("GET", "HEAD") or len(get_messages(request)):
+        return False
+    # Without a session cookie nobody is logged in; checking that first spares
+    # loading a session and a user on every anonymous view.
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES or (
+        not request.user.is_authenticated
+    )
+
+
+@functools.cache
+def release():
+    """A digest of the code and templates that render pages, so entries made by the
+    previous deploy are never served by this one (they may name old static files)."""
+    digest = hashlib.sha256()
+    skip = {".git", ".venv", "node_modules", "media", "staticfiles", "tests", "__pycache__"}
+    for folder, subfolders, files in sorted(os.walk(settings.BASE_DIR)):
+        subfolders[:] = sorted(d for d in subfolders if d not in skip and not d.startswith("."))
+        for name in sorted(files):
+            if name.endswith((".py", ".html", ".txt")):
+                digest.update(name.encode())
+                digest.update((settings.BASE_DIR / folder / name).read_bytes())
+    manifest = settings.STATIC_ROOT / "staticfiles.json"
+    if manifest.exists():
+        digest.update(manifest.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    html: str
+    per_request: tuple[str, ...]
+    etag: str | None
+
+    @classmethod
+    def from_html(cls, html):
+        names = tuple(name for name in _fillers if marker(name) in html)
+        # A 304 is only correct when nothing in the page is per-request: a page with
+        # a form carries this visitor's CSRF token and a fresh timestamp, and the
+        # browser's old copy would post stale ones.
+        etag = None if names else f'"{hashlib.sha256(html.encode()).hexdigest()[:32]}"'
+        return cls(html, names, etag)
+
+    def respond(self, request):
+        html = self.html
+        for name in self.per_request:
+            html = html.replace(marker(name), _fillers[name](request))
+        response = HttpResponse(html)
+        # The same address answers logged-in editors differently (draft previews).
+        response["Vary"] = "Cookie"
+        if self.etag:
+            response["ETag"] = self.etag
+            # Browsers keep the page but ask again each time; the answer is usually 304.
+            response["Cache-Control"] = "no-cache"
+            if "HTTP_IF_NONE_MATCH" in request.META:
+                return get_conditional_response(request, etag=self.etag, response=response)
+        return response
+
+
+def serve(request, render):
+    """The page for ``request`` from the cache, rendering it with ``render(stamp)``
+    (which may raise Http404 or return a redirect) when the cache does not have it."""
+    stamp = site_stamp()
+    # Scheme and host are in the key because absolute links in a page use them; the
+    # raw Host header is enough here, as rendering validates it. The query string
+    # changes nothing in a page, so it is left out.
+    address = f"{request.scheme}://{request.META.get('HTTP_HOST', '')}{request.path}"
+    key = f"pages:view:{release()}:{stamp}:{hashlib.md5(address.encode()).hexdigest()}"  # noqa: S324
+    entry = _recent.get(key) or cache.get(key)
+    if entry is None:
+        request._pagecache_rendering = True
+        try:
+            response = render(stamp)
+        finally:
+            request._pagecache_rendering = False
+        if response.status_code != 200:
+            return response
+        entry = CachedPage.from_html(response.content.decode(response.charset))
+        cache.set(key, entry, TIMEOUT)
+    if len(_recent) >= RECENT_LIMIT:
+        _recent.clear()
+    _recent[key] = entry
+    return entry.respond(request)

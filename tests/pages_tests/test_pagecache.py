@@ -1,0 +1,151 @@
+"""The shared page cache: few queries, changes live at once, per-visitor parts per visitor."""
+
+from datetime import timedelta
+from http import HTTPStatus
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from pages.models import Page
+from tests.conftest import make_page
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE = "/learn/opposition/psychiatrists/"
+
+
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == HTTPStatus.OK
+    return len(ctx.captured_queries)
+
+
+def add_pages(count):
+    section = make_page("Archive")
+    for i in range(count - 1):
+        make_page(f"Old article {i}", parent=section)
+
+
+def test_page_view_costs_one_query_warm_and_three_cold_with_starter_content_or_200_more(client):
+    call_command("load_starter_content", stdout=None)
+    counts = {}
+    for label in ("starter", "starter + 200"):
+        if label != "starter":
+            add_pages(200)
+        counts[label] = [queries_for(client, url) for url in (ARTICLE, ARTICLE, "/", "/")]
+    # Cold: the site stamp, the page, the tree. Warm: the site stamp alone.
+    assert counts == {"starter": [3, 1, 2, 1], "starter + 200": [3, 1, 2, 1]}
+
+
+def test_a_saved_change_is_served_at_once_from_a_warm_cache(client, published_page):
+    client.get("/learn/cost/")
+    published_page.title = "What it costs"
+    published_page.save()
+    html = client.get("/learn/cost/").content.decode()
+    assert "<h1>What it costs</h1>" in html
+    assert ">What it costs<" in html[html.index('id="main-menu"') :]  # the menu too
+
+
+def test_a_deleted_page_disappears_at_once(client, published_page):
+    client.get("/learn/cost/")
+    published_page.delete()
+    assert client.get("/learn/cost/").status_code == HTTPStatus.NOT_FOUND
+    assert 'href="/learn/cost/"' not in client.get("/learn/").content.decode()
+
+
+def test_a_scheduled_page_appears_in_the_menu_and_at_its_address_when_its_time_comes(client):
+    learn = make_page("Learn")
+    soon = timezone.now() + timedelta(hours=1)
+    make_page("New study", parent=learn, publish_at=soon)
+    assert 'href="/learn/new-study/"' not in client.get("/learn/").content.decode()
+    assert client.get("/learn/new-study/").status_code == HTTPStatus.NOT_FOUND
+    with mock.patch("django.utils.timezone.now", return_value=soon + timedelta(seconds=1)):
+        assert 'href="/learn/new-study/"' in client.get("/learn/").content.decode()
+        assert client.get("/learn/new-study/").status_code == HTTPStatus.OK
+
+
+def test_the_query_string_does_not_make_a_new_cache_entry(client, published_page):
+    client.get("/learn/cost/")
+    assert queries_for(client, "/learn/cost/?utm_source=newsletter") == 1
+
+
+def test_an_editor_previewing_a_draft_bypasses_the_cache_both_ways(editor_client):
+    visitor = Client()
+    page = make_page("Draft", status=Page.Status.DRAFT)
+    assert visitor.get(page.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND
+    assert editor_client.get(page.get_absolute_url()).status_code == HTTPStatus.OK
+    assert visitor.get(page.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_a_page_without_a_form_answers_304_until_it_changes(client, published_page):
+    first = client.get("/learn/cost/")
+    assert first["Cache-Control"] == "no-cache"
+    assert "Cookie" in first["Vary"]
+    etag = first["ETag"]
+    again = client.get("/learn/cost/", headers={"if-none-match": etag})
+    assert again.status_code == HTTPStatus.NOT_MODIFIED
+    assert again.content == b""
+    published_page.body = "Prices have changed."
+    published_page.save()
+    changed = client.get("/learn/cost/", headers={"if-none-match": etag})
+    assert changed.status_code == HTTPStatus.OK
+    assert changed["ETag"] != etag
+    assert b"Prices have changed." in changed.content
+
+
+def test_a_change_elsewhere_in_the_menu_changes_the_etag(client, published_page):
+    etag = client.get("/learn/cost/")["ETag"]
+    make_page("Crisis resources")
+    response = client.get("/learn/cost/", headers={"if-none-match": etag})
+    assert response.status_code == HTTPStatus.OK
+    assert b"Crisis resources" in response.content
+
+
+@pytest.fixture
+def page_with_a_form(tmp_path, settings):
+    """The page template with a CSRF-protected form in its foot, as feedback adds."""
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "page_detail.html").write_text(
+        '{% extends "base.html" %}{% block content %}<h1>{{ page.title }}</h1>'
+        '<form method="post" action="/x/">{% csrf_token %}</form>{% endblock %}'
+    )
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+    return make_page("Cost", parent=make_page("Learn"))
+
+
+def csrf_input(response):
+    html = response.content.decode()
+    start = html.index('name="csrfmiddlewaretoken" value="') + len(
+        'name="csrfmiddlewaretoken" value="'
+    )
+    return html[start : html.index('"', start)]
+
+
+def test_each_visitor_gets_their_own_csrf_token_from_the_cached_page(page_with_a_form):
+    alice, bob = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    alice_page, bob_page = alice.get("/learn/cost/"), bob.get("/learn/cost/")
+    assert alice_page.content.count(b"<h1>Cost</h1>") == 1
+    alice_token, bob_token = csrf_input(alice_page), csrf_input(bob_page)
+    assert "__per_request_" not in alice_page.content.decode()
+    assert alice.cookies["csrftoken"].value != bob.cookies["csrftoken"].value
+    assert alice_token != bob_token
+    # Each token belongs to its own visitor's cookie, and to no one else's.
+    from django.middleware.csrf import _does_token_match, _unmask_cipher_token
+
+    assert _unmask_cipher_token(alice_token) == alice.cookies["csrftoken"].value
+    assert _unmask_cipher_token(bob_token) == bob.cookies["csrftoken"].value
+    assert not _does_token_match(alice_token, bob.cookies["csrftoken"].value)
+
+
+def test_a_page_with_a_form_never_answers_304(client, page_with_a_form):
+    first = client.get("/learn/cost/")
+    assert "ETag" not in first
+    again = client.get("/learn/cost/", headers={"if-none-match": "*"})
+    assert again.status_code == HTTPStatus.OK
