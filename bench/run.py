@@ -1,0 +1,267 @@
+"""`make bench`: serve the site as in production and measure it with wrk.
+
+For each database (a fresh SQLite file, then a fresh PostgreSQL database when one
+answers): migrate, load the starter pages, start gunicorn with gunicorn.conf.py and
+--workers 3 on 127.0.0.1, warm up, then run wrk for BENCH_SECONDS (15) at 16
+connections against the home page, a deep article, a hashed CSS file and a baseline
+view, and run the feedback journey. Prints one table per database.
+"""
+
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv" / "bin"
+PORT = int(os.environ.get("BENCH_PORT", "18010"))
+BASE = f"http://127.0.0.1:{PORT}"
+SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
+WARMUP_SECONDS = int(os.environ.get("BENCH_WARMUP_SECONDS", "3"))
+CONNECTIONS = 16
+WORKERS = 3
+POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/ks_bench")
+HOME = "/"
+ARTICLE = "/learn/opposition/psychiatrists/"
+BASELINE = "/__bench__/baseline/"
+
+
+def django_env(database_url, **extra):
+    """The production environment, pointed at the bench settings and database."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_URL", "CACHE_URL", "REDIS_URL"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DEBUG="0",
+        SECRET_KEY="bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        DATABASE_URL=database_url,
+        LOG_LEVEL="WARNING",
+        **extra,
+    )
+    return env
+
+
+def manage(database_url, *args):
+    subprocess.run(
+        [str(VENV / "python"), "manage.py", *args],
+        cwd=ROOT,
+        env=django_env(database_url),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def fresh_postgres(url):
+    """Drop and recreate the bench database; None if PostgreSQL does not answer."""
+    import environ
+    import psycopg2
+
+    cfg = environ.Env.db_url_config(url)
+    try:
+        conn = psycopg2.connect(
+            dbname="postgres",
+            user=cfg["USER"] or None,
+            password=cfg["PASSWORD"] or None,
+            host=cfg["HOST"] or None,
+            port=cfg["PORT"] or None,
+            connect_timeout=5,
+        )
+    except psycopg2.OperationalError as exc:
+        print(f"PostgreSQL at {url} does not answer ({exc}); skipping it.", file=sys.stderr)
+        return None
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        name = cfg["NAME"]
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+    return url
+
+
+def probe(database_url, *urls):
+    """Queries and bytes per anonymous page view, measured in-process."""
+    result = subprocess.run(
+        [str(VENV / "python"), "-m", "bench.probe", *urls],
+        cwd=ROOT,
+        env=django_env(database_url),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(result.stdout)
+
+
+@contextmanager
+def gunicorn(database_url, log_path, **extra_env):
+    """gunicorn with the production config and 3 workers, until the block ends."""
+    env = django_env(database_url, BIND=f"127.0.0.1:{PORT}", **extra_env)
+    with open(log_path, "ab") as log:
+        server = subprocess.Popen(
+            [str(VENV / "gunicorn"), "-c", "gunicorn.conf.py", "--workers", str(WORKERS)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_until_healthy(server)
+        yield server
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+
+
+def wait_until_healthy(server, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit(f"gunicorn exited with status {server.returncode}; see its log.")
+        try:
+            with urllib.request.urlopen(f"{BASE}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    sys.exit("gunicorn did not answer /healthz within 30 s.")
+
+
+def static_css_url():
+    manifest = json.loads((ROOT / "staticfiles" / "staticfiles.json").read_text())
+    return "/static/" + manifest["paths"]["css/site.css"]
+
+
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def parse_wrk(output):
+    """requests/s, p50 and p99 in ms, request and error counts from wrk --latency."""
+
+    def latency(percent):
+        value, unit = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.M).groups()
+        return float(value) * UNITS[unit]
+
+    errors = sum(
+        int(n)
+        for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output)
+        + re.findall(r"Non-2xx or 3xx responses: (\d+)", output)
+    )
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": latency(50),
+        "p99": latency(99),
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
+        "errors": errors,
+    }
+
+
+def wrk(path, seconds, *, threads=2, connections=CONNECTIONS, script=None, env=None):
+    command = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--latency",
+        "-H",
+        "Accept-Encoding: gzip",
+    ]
+    if script:
+        command += ["-s", str(script)]
+    result = subprocess.run(
+        [*command, BASE + path],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+    return result.stdout
+
+
+def measure(path):
+    wrk(path, WARMUP_SECONDS)
+    return parse_wrk(wrk(path, SECONDS))
+
+
+def bench_database(label, database_url, workdir):
+    print(f"\n== {label}: preparing {database_url}", flush=True)
+    manage(database_url, "migrate", "--noinput")
+    manage(database_url, "load_starter_content")
+    sizes = probe(database_url, HOME, ARTICLE)
+    extra = {"BENCH_BASELINE_BYTES": str(sizes[ARTICLE]["bytes"])}
+    rows = {}
+    with gunicorn(database_url, workdir / f"gunicorn-{label}.log", **extra):
+        for name, path in [
+            ("home page", HOME),
+            ("article page", ARTICLE),
+            ("static CSS (hashed)", static_css_url()),
+            ("baseline view", BASELINE),
+        ]:
+            print(f"   {name}: {path}", flush=True)
+            rows[name] = measure(path)
+    return {"rows": rows, "sizes": sizes}
+
+
+def print_table(label, result):
+    rows, sizes = result["rows"], result["sizes"]
+    print(f"\n{label}: wrk -t2 -c{CONNECTIONS} -d{SECONDS}s after a {WARMUP_SECONDS} s warm-up")
+    print(
+        f"| {'target':<28} | {'requests/s':>10} | {'p50 ms':>7} | {'p99 ms':>7} | {'errors':>6} |"
+    )
+    print(f"|{'-' * 30}|{'-' * 11}:|{'-' * 8}:|{'-' * 8}:|{'-' * 7}:|")
+    for name, row in rows.items():
+        print(
+            f"| {name:<28} | {row['rps']:>10.0f} | {row['p50']:>7.2f} | {row['p99']:>7.2f} "
+            f"| {row['errors']:>6} |"
+        )
+    ratio = rows["article page"]["rps"] / rows["baseline view"]["rps"]
+    print(f"article / baseline rate: {ratio:.0%}")
+    print(
+        "SQL queries per anonymous page view: "
+        + ", ".join(f"{url} {m['queries']} ({m['bytes']} bytes)" for url, m in sizes.items())
+    )
+
+
+def describe_machine():
+    cpu = "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        found = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
+        cpu = found.group(1).strip() if found else cpu
+    return (
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores ({cpu}), "
+        f"Python {platform.python_version()}, gunicorn --workers {WORKERS}"
+    )
+
+
+def main():
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: `apt-get install wrk` (Debian) or your system's package.")
+    manage("sqlite://:memory:", "collectstatic", "--noinput", "--verbosity", "0")
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="ks-bench-") as tmp:
+        workdir = Path(tmp)
+        sqlite_url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+        results["SQLite"] = bench_database("SQLite", sqlite_url, workdir)
+        postgres_url = fresh_postgres(POSTGRES_URL)
+        if postgres_url:
+            results["PostgreSQL"] = bench_database("PostgreSQL", postgres_url, workdir)
+    print(f"\nMeasured {describe_machine()}")
+    for label, result in results.items():
+        print_table(label, result)
+
+
+if __name__ == "__main__":
+    main()
