@@ -14,6 +14,7 @@ urlpatterns = [
         serve,
         {"document_root": settings.MEDIA_ROOT},
     ),
+    path("feedback/", include("feedback.urls")),
     path("", include("pages.urls")),
 ]
 

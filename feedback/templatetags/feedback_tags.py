@@ -1,0 +1,25 @@
+from django import template
+from django.conf import settings
+
+from ..forms import FeedbackForm
+
+register = template.Library()
+
+
+@register.inclusion_tag("feedback/form_section.html", takes_context=True)
+def feedback_form(context, page):
+    """The critique form for `page`, or a note that feedback is closed.
+
+    A fresh form (with a new signed timestamp) on every render, unless the
+    feedback view is showing the page again with the visitor's bound form.
+    """
+    form = getattr(context.get("request"), "feedback_form", None)
+    if form is None or form.page != page:
+        form = FeedbackForm(page=page)
+    return {
+        "page": page,
+        "form": form,
+        "feedback_email": settings.FEEDBACK_EMAIL,
+        "csrf_token": context.get("csrf_token"),
+        "messages": context.get("messages", ()),
+    }
