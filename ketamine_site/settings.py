@@ -77,7 +77,7 @@ TEMPLATES = [
     },
 ]
 
-# An empty DATABASE_URL (as scripts/test.sh sets for its SQLite run) means the default.
+# An empty DATABASE_URL means "not set": the SQLite file in the project folder.
 DATABASES = {
     "default": env.db_url_config(
         env.str("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
@@ -141,6 +141,40 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# Email (Django 6.1 mailers). The console backend prints messages to the log, so
+# nothing is sent until EMAIL_BACKEND names a real one; the SMTP backend then
+# takes its server from the EMAIL_HOST* variables.
+_email_backend = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+_smtp_options = {
+    "host": env.str("EMAIL_HOST", default="localhost"),
+    "port": env.int("EMAIL_PORT", default=25),
+    "username": env.str("EMAIL_HOST_USER", default=""),
+    "password": env.str("EMAIL_HOST_PASSWORD", default=""),
+    "use_tls": env.bool("EMAIL_USE_TLS", default=False),
+    "timeout": env.int("EMAIL_TIMEOUT", default=10),
+}
+MAILERS = {
+    "default": {
+        "BACKEND": _email_backend,
+        "OPTIONS": _smtp_options if _email_backend.endswith(".smtp.EmailBackend") else {},
+    }
+}
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@example.org")
+# The site's public address, for links in emails sent outside a request.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+# Feedback: the address offered to visitors as an alternative to the form, who is
+# told about new feedback, and the guards against abuse.
+FEEDBACK_EMAIL = env.str("FEEDBACK_EMAIL", default="feedback@example.org")
+FEEDBACK_NOTIFY_EMAILS = env.list("FEEDBACK_NOTIFY_EMAILS", default=[])
+FEEDBACK_RATE_LIMIT = env.int("FEEDBACK_RATE_LIMIT", default=5)
+FEEDBACK_RATE_WINDOW = env.int("FEEDBACK_RATE_WINDOW", default=600)
+FEEDBACK_MIN_SECONDS = env.float("FEEDBACK_MIN_SECONDS", default=2.0)
+FEEDBACK_MAX_AGE_SECONDS = env.int("FEEDBACK_MAX_AGE_SECONDS", default=86400)
+# Only behind a proxy of our own that sets X-Forwarded-For; otherwise any client
+# could pick a new address for every post and escape the rate limit.
+FEEDBACK_TRUST_X_FORWARDED_FOR = env.bool("FEEDBACK_TRUST_X_FORWARDED_FOR", default=False)
 
 # Security headers. The site never needs inline script or style, another host, or
 # to be framed, so the policy says exactly that.

@@ -17,6 +17,7 @@ urlpatterns = [
         serve,
         {"document_root": settings.MEDIA_ROOT},
     ),
+    path("feedback/", include("feedback.urls")),
     path("", include("pages.urls")),
 ]
 

@@ -29,35 +29,40 @@ TIMEOUT = int(timedelta(hours=6).total_seconds())
 RECENT_LIMIT = 256
 _recent = {}
 
-_fillers = {"csrf_token": get_token}
+_fillers = {"csrf_token": get_token}  # name -> func(request, *args) -> str
 
 
-def marker(name):
+def marker(name, *args):
     """Stands for a per-request value in cached HTML; survives HTML escaping."""
-    return f"__per_request_{name}__"
+    return "__per_request_" + "_".join([name, *map(str, args)]) + "__"
 
 
 def register_per_request(name, func):
-    """Declare ``func(request) -> str`` as the source of the per-request value ``name``.
+    """Declare ``func(request, *args) -> str`` as the source of per-request value ``name``.
 
     Apps whose templates put something visitor-specific into a page (a form's
-    signed timestamp) register it here and render ``per_request(request, name)``.
+    signed timestamp) register it here and render ``per_request(request, name, ...)``.
     """
     _fillers[name] = func
 
 
 def is_rendering_for_cache(request):
-    return getattr(request, "_pagecache_rendering", False)
+    return getattr(request, "_pagecache_holes", None) is not None
 
 
-def per_request(request, name):
-    """The value ``name`` for this request, or its marker while rendering for the cache."""
-    return marker(name) if is_rendering_for_cache(request) else _fillers[name](request)
+def per_request(request, name, *args):
+    """The value ``name`` for this request, or a marker while rendering for the cache."""
+    if not is_rendering_for_cache(request):
+        return _fillers[name](request, *args)
+    request._pagecache_holes[marker(name, *args)] = (name, args)
+    return marker(name, *args)
 
 
 def context(request):
     """Template context overrides for a page rendered for the cache."""
-    return {"csrf_token": marker("csrf_token")} if is_rendering_for_cache(request) else {}
+    if not is_rendering_for_cache(request):
+        return {}
+    return {"csrf_token": per_request(request, "csrf_token")}
 
 
 def applies_to(request):
@@ -93,22 +98,22 @@ def release():
 @dataclass(frozen=True)
 class CachedPage:
     html: str
-    per_request: tuple[str, ...]
+    holes: tuple[tuple[str, str, tuple], ...]  # (marker, filler name, its arguments)
     etag: str | None
 
     @classmethod
-    def from_html(cls, html):
-        names = tuple(name for name in _fillers if marker(name) in html)
+    def from_render(cls, html, holes):
+        holes = tuple((mark, name, args) for mark, (name, args) in holes.items() if mark in html)
         # A 304 is only correct when nothing in the page is per-request: a page with
         # a form carries this visitor's CSRF token and a fresh timestamp, and the
         # browser's old copy would post stale ones.
-        etag = None if names else f'"{hashlib.sha256(html.encode()).hexdigest()[:32]}"'
-        return cls(html, names, etag)
+        etag = None if holes else f'"{hashlib.sha256(html.encode()).hexdigest()[:32]}"'
+        return cls(html, holes, etag)
 
     def respond(self, request):
         html = self.html
-        for name in self.per_request:
-            html = html.replace(marker(name), _fillers[name](request))
+        for mark, name, args in self.holes:
+            html = html.replace(mark, _fillers[name](request, *args))
         response = HttpResponse(html)
         # The same address answers logged-in editors differently (draft previews).
         response["Vary"] = "Cookie"
@@ -132,14 +137,14 @@ def serve(request, render):
     key = f"pages:view:{release()}:{stamp}:{hashlib.md5(address.encode()).hexdigest()}"  # noqa: S324
     entry = _recent.get(key) or cache.get(key)
     if entry is None:
-        request._pagecache_rendering = True
+        request._pagecache_holes = holes = {}
         try:
             response = render(stamp)
         finally:
-            request._pagecache_rendering = False
+            request._pagecache_holes = None
         if response.status_code != 200:
             return response
-        entry = CachedPage.from_html(response.content.decode(response.charset))
+        entry = CachedPage.from_render(response.content.decode(response.charset), holes)
         cache.set(key, entry, TIMEOUT)
     if len(_recent) >= RECENT_LIMIT:
         _recent.clear()

@@ -56,3 +56,20 @@ def editor_client(client, editor):
 def staff_client(editor_client):
     """A logged-in member of the Editors group (may change pages)."""
     return editor_client
+
+
+@pytest.fixture
+def reviewer(django_user_model):
+    user = django_user_model.objects.create_user("reviewer", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="Feedback reviewers"))
+    return user
+
+
+@pytest.fixture
+def reviewer_client(reviewer):
+    """A logged-in member of the Feedback reviewers group (its own client, not `client`)."""
+    from django.test import Client
+
+    reviewer_client = Client()
+    reviewer_client.force_login(reviewer)
+    return reviewer_client

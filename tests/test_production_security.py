@@ -28,7 +28,13 @@ def run_manage(*args, **env):
 
 
 def production_env(**overrides):
-    return {"SECRET_KEY": secrets.token_urlsafe(50), "HTTPS": "1", "DEBUG": "0", **overrides}
+    return {
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "HTTPS": "1",
+        "DEBUG": "0",
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        **overrides,
+    }
 
 
 def test_check_deploy_reports_nothing_with_the_production_environment():

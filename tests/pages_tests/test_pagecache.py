@@ -1,16 +1,23 @@
 """The shared page cache: few queries, changes live at once, per-visitor parts per visitor."""
 
+import time
 from datetime import timedelta
 from http import HTTPStatus
 from unittest import mock
 
 import pytest
+from django.core import signing
 from django.core.management import call_command
 from django.db import connection
+from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
+from feedback.forms import SIGNING_SALT, make_token
+from feedback.models import Feedback
+from feedback.views import THANKS
 from pages.models import Page
 from tests.conftest import make_page
 
@@ -82,7 +89,13 @@ def test_an_editor_previewing_a_draft_bypasses_the_cache_both_ways(editor_client
     assert visitor.get(page.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND
 
 
-def test_a_page_without_a_form_answers_304_until_it_changes(client, published_page):
+def closed_page():
+    """A page without the feedback form: nothing in it differs between visitors."""
+    return make_page("Cost", parent=make_page("Learn"), accepts_feedback=False)
+
+
+def test_a_page_without_a_form_answers_304_until_it_changes(client):
+    page = closed_page()
     first = client.get("/learn/cost/")
     assert first["Cache-Control"] == "no-cache"
     assert "Cookie" in first["Vary"]
@@ -90,15 +103,16 @@ def test_a_page_without_a_form_answers_304_until_it_changes(client, published_pa
     again = client.get("/learn/cost/", headers={"if-none-match": etag})
     assert again.status_code == HTTPStatus.NOT_MODIFIED
     assert again.content == b""
-    published_page.body = "Prices have changed."
-    published_page.save()
+    page.body = "Prices have changed."
+    page.save()
     changed = client.get("/learn/cost/", headers={"if-none-match": etag})
     assert changed.status_code == HTTPStatus.OK
     assert changed["ETag"] != etag
     assert b"Prices have changed." in changed.content
 
 
-def test_a_change_elsewhere_in_the_menu_changes_the_etag(client, published_page):
+def test_a_change_elsewhere_in_the_menu_changes_the_etag(client):
+    closed_page()
     etag = client.get("/learn/cost/")["ETag"]
     make_page("Crisis resources")
     response = client.get("/learn/cost/", headers={"if-none-match": etag})
@@ -106,46 +120,64 @@ def test_a_change_elsewhere_in_the_menu_changes_the_etag(client, published_page)
     assert b"Crisis resources" in response.content
 
 
-@pytest.fixture
-def page_with_a_form(tmp_path, settings):
-    """The page template with a CSRF-protected form in its foot, as feedback adds."""
-    (tmp_path / "pages").mkdir()
-    (tmp_path / "pages" / "page_detail.html").write_text(
-        '{% extends "base.html" %}{% block content %}<h1>{{ page.title }}</h1>'
-        '<form method="post" action="/x/">{% csrf_token %}</form>{% endblock %}'
-    )
-    settings.TEMPLATES = [
-        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
-    ]
-    return make_page("Cost", parent=make_page("Learn"))
-
-
-def csrf_input(response):
+def hidden_value(response, name):
     html = response.content.decode()
-    start = html.index('name="csrfmiddlewaretoken" value="') + len(
-        'name="csrfmiddlewaretoken" value="'
-    )
+    start = html.index(f'name="{name}" value="') + len(f'name="{name}" value="')
     return html[start : html.index('"', start)]
 
 
-def test_each_visitor_gets_their_own_csrf_token_from_the_cached_page(page_with_a_form):
-    alice, bob = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
-    alice_page, bob_page = alice.get("/learn/cost/"), bob.get("/learn/cost/")
-    assert alice_page.content.count(b"<h1>Cost</h1>") == 1
-    alice_token, bob_token = csrf_input(alice_page), csrf_input(bob_page)
-    assert "__per_request_" not in alice_page.content.decode()
-    assert alice.cookies["csrftoken"].value != bob.cookies["csrftoken"].value
-    assert alice_token != bob_token
-    # Each token belongs to its own visitor's cookie, and to no one else's.
-    from django.middleware.csrf import _does_token_match, _unmask_cipher_token
-
-    assert _unmask_cipher_token(alice_token) == alice.cookies["csrftoken"].value
-    assert _unmask_cipher_token(bob_token) == bob.cookies["csrftoken"].value
-    assert not _does_token_match(alice_token, bob.cookies["csrftoken"].value)
-
-
-def test_a_page_with_a_form_never_answers_304(client, page_with_a_form):
-    first = client.get("/learn/cost/")
-    assert "ETag" not in first
+def test_a_page_with_the_feedback_form_never_answers_304(client, published_page):
+    assert "ETag" not in client.get("/learn/cost/")
     again = client.get("/learn/cost/", headers={"if-none-match": "*"})
     assert again.status_code == HTTPStatus.OK
+
+
+def test_each_visitor_gets_their_own_csrf_token_from_the_cached_page(published_page):
+    alice, bob = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    alice_page, bob_page = alice.get("/learn/cost/"), bob.get("/learn/cost/")
+    assert "__per_request_" not in alice_page.content.decode() + bob_page.content.decode()
+    alice_token = hidden_value(alice_page, "csrfmiddlewaretoken")
+    bob_token = hidden_value(bob_page, "csrfmiddlewaretoken")
+    assert alice.cookies["csrftoken"].value != bob.cookies["csrftoken"].value
+    # Each token belongs to its own visitor's cookie, and to no one else's.
+    assert _unmask_cipher_token(alice_token) == alice.cookies["csrftoken"].value
+    assert _unmask_cipher_token(bob_token) == bob.cookies["csrftoken"].value
+
+
+def test_each_response_of_a_cached_page_carries_a_timestamp_issued_for_it(published_page):
+    Client().get("/learn/cost/")  # fills the cache an hour before Bob comes
+    later = time.time() + 3600
+    with mock.patch("time.time", return_value=later):
+        bob_page = Client().get("/learn/cost/")
+    token = signing.loads(hidden_value(bob_page, "timestamp"), salt=SIGNING_SALT)
+    assert token == {"page": published_page.pk, "at": int(later)}
+
+
+def test_a_post_straight_after_loading_a_cached_page_is_still_too_fast(published_page):
+    Client().get("/learn/cost/")  # the cache now holds the page, rendered an hour ago
+    bot = Client()
+    with mock.patch("time.time", return_value=time.time() + 3600):
+        page = bot.get("/learn/cost/")
+        data = {
+            "name": "Bot",
+            "comments": "Buy now",
+            "honeypot": "",
+            "timestamp": hidden_value(page, "timestamp"),
+        }
+        response = bot.post(reverse("feedback:submit", args=[published_page.pk]), data)
+    assert response.status_code == HTTPStatus.FOUND  # answered as if it succeeded
+    assert not Feedback.objects.exists()
+
+
+def test_the_thank_you_message_shows_on_a_cached_page_then_goes(client, published_page):
+    client.get("/learn/cost/")
+    data = {
+        "name": "Sam",
+        "comments": "Helpful page.",
+        "honeypot": "",
+        "timestamp": make_token(published_page, issued_at=time.time() - 60),
+    }
+    client.post(reverse("feedback:submit", args=[published_page.pk]), data)
+    assert THANKS in client.get("/learn/cost/").content.decode()
+    assert THANKS not in client.get("/learn/cost/").content.decode()
+    assert Feedback.objects.count() == 1

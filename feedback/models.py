@@ -1,0 +1,85 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.text import Truncator
+
+from pages.models import Page
+
+
+class Feedback(models.Model):
+    """A visitor's private critique of a page, and the staff's review of it.
+
+    The visitor's words are kept exactly as sent (after trimming) and are never
+    shown on the public site. No IP address or user agent is stored.
+    """
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        REVIEWED = "reviewed", "Reviewed"
+        ARCHIVED = "archived", "Archived"
+        SPAM = "spam", "Spam"
+
+    # The fields the visitor fills in, in the order the form shows them.
+    VISITOR_FIELDS = ("username", "name", "email", "comments")
+
+    page = models.ForeignKey(
+        Page,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="feedback",
+        help_text="Empty if the page has since been deleted; its title and address are kept below.",
+    )
+    page_title = models.CharField(
+        max_length=200, help_text="The page's title when the feedback was sent."
+    )
+    page_path = models.CharField(
+        "page address", max_length=500, help_text="The page's address when the feedback was sent."
+    )
+    username = models.CharField(max_length=150, blank=True)
+    name = models.CharField(max_length=100)
+    email = models.EmailField(blank=True)
+    comments = models.TextField(max_length=5000)
+    submitted_at = models.DateTimeField("sent", default=timezone.now, db_index=True)
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.NEW,
+        db_index=True,
+        help_text="New until someone on the team has read it. Spam and archived stay out of the "
+        "way but are kept until purged.",
+    )
+    staff_note = models.TextField(
+        blank=True, help_text="For the team only: what was done about it, or why not."
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who last changed the status or the note.",
+    )
+    reviewed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the status or the note last changed."
+    )
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = "feedback"
+        verbose_name_plural = "feedback"
+
+    def __str__(self):
+        sent = timezone.localtime(self.submitted_at)
+        return f"{self.name} on “{self.page_title}” ({sent:%Y-%m-%d %H:%M})"
+
+    def save(self, *args, **kwargs):
+        """Snapshot the page's title and address when the feedback is first stored."""
+        if self._state.adding and self.page_id and not self.page_path:
+            self.page_title = self.page.title
+            self.page_path = self.page.get_absolute_url()
+        super().save(*args, **kwargs)
+
+    @property
+    def excerpt(self):
+        return Truncator(" ".join(self.comments.split())).chars(80)

@@ -1,0 +1,33 @@
+from django import template
+from django.conf import settings
+
+from pages import pagecache
+
+from ..forms import FeedbackForm
+
+register = template.Library()
+
+
+@register.inclusion_tag("feedback/form_section.html", takes_context=True)
+def feedback_form(context, page):
+    """The critique form for `page`, or a note that feedback is closed.
+
+    A fresh form (with a new signed timestamp) on every render, unless the
+    feedback view is showing the page again with the visitor's bound form.
+    """
+    request = context.get("request")
+    form = getattr(request, "feedback_form", None)
+    if form is None or form.page != page:
+        form = FeedbackForm(page=page)
+        if request is not None and pagecache.is_rendering_for_cache(request):
+            # The page is about to be shared: each response gets its own timestamp.
+            form.fields["timestamp"].initial = pagecache.per_request(
+                request, "feedback_token", page.pk
+            )
+    return {
+        "page": page,
+        "form": form,
+        "feedback_email": settings.FEEDBACK_EMAIL,
+        "csrf_token": context.get("csrf_token"),
+        "messages": context.get("messages", ()),
+    }
