@@ -1,6 +1,10 @@
-"""In-process measurements for the benchmark: SQL queries and size of each page view.
+"""In-process measurements for the benchmark, printed as one JSON object.
 
-Run with DJANGO_SETTINGS_MODULE=bench.settings; prints one JSON object.
+    python -m bench.probe pages URL...   SQL queries and bytes of each anonymous page view
+    python -m bench.probe feedback RUN   feedback stored by the journey run RUN
+    python -m bench.probe clear-cache    empty the cache before a fresh database
+
+Run with DJANGO_SETTINGS_MODULE=bench.settings.
 """
 
 import json
@@ -10,9 +14,13 @@ import django
 
 django.setup()
 
+from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from feedback.models import Feedback  # noqa: E402
 
 
 def measure(url):
@@ -26,4 +34,20 @@ def measure(url):
     return {"queries": len(queries), "bytes": len(response.content)}
 
 
-print(json.dumps({url: measure(url) for url in sys.argv[1:]}))
+def stored(run):
+    """How many posts of ``run`` were stored, and how many distinct markers they carry."""
+    rows = Feedback.objects.filter(comments__startswith=f"bench {run} ")
+    repeated = rows.values("comments").annotate(n=Count("pk")).filter(n__gt=1).count()
+    return {"stored": rows.count(), "distinct": rows.values("comments").distinct().count(),
+            "repeated": repeated}  # fmt: skip
+
+
+if __name__ == "__main__":
+    command, *args = sys.argv[1:]
+    if command == "pages":
+        print(json.dumps({url: measure(url) for url in args}))
+    elif command == "feedback":
+        print(json.dumps(stored(args[0])))
+    else:
+        cache.clear()
+        print("{}")

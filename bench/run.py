@@ -31,13 +31,17 @@ WARMUP_SECONDS = int(os.environ.get("BENCH_WARMUP_SECONDS", "3"))
 CONNECTIONS = 16
 WORKERS = 3
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/ks_bench")
+# Each database in the setup it is meant for: SQLite on one machine with each worker's
+# own memory as the cache; PostgreSQL with the Redis cache that app servers share.
+SQLITE_CACHE_URL = os.environ.get("BENCH_SQLITE_CACHE_URL", "locmemcache://bench")
+POSTGRES_CACHE_URL = os.environ.get("BENCH_POSTGRES_CACHE_URL", "redis://127.0.0.1:6379/3")
 HOME = "/"
 ARTICLE = "/learn/opposition/psychiatrists/"
 BASELINE = "/__bench__/baseline/"
 
 
 def django_env(database_url, **extra):
-    """The production environment, pointed at the bench settings and database."""
+    """The production environment, pointed at the bench settings, database and cache."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -49,6 +53,7 @@ def django_env(database_url, **extra):
         SECRET_KEY="bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
         ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
         DATABASE_URL=database_url,
+        CACHE_URL=SQLITE_CACHE_URL if database_url.startswith("sqlite") else POSTGRES_CACHE_URL,
         LOG_LEVEL="WARNING",
         **extra,
     )
@@ -92,10 +97,10 @@ def fresh_postgres(url):
     return url
 
 
-def probe(database_url, *urls):
-    """Queries and bytes per anonymous page view, measured in-process."""
+def probe(database_url, *args):
+    """In-process measurements (bench/probe.py)."""
     result = subprocess.run(
-        [str(VENV / "python"), "-m", "bench.probe", *urls],
+        [str(VENV / "python"), "-m", "bench.probe", *args],
         cwd=ROOT,
         env=django_env(database_url),
         check=True,
@@ -198,8 +203,10 @@ def measure(path):
 def bench_database(label, database_url, workdir):
     print(f"\n== {label}: preparing {database_url}", flush=True)
     manage(database_url, "migrate", "--noinput")
+    # A fresh database behind an old cache would be served the old run's pages.
+    probe(database_url, "clear-cache")
     manage(database_url, "load_starter_content")
-    sizes = probe(database_url, HOME, ARTICLE)
+    sizes = probe(database_url, "pages", HOME, ARTICLE)
     extra = {"BENCH_BASELINE_BYTES": str(sizes[ARTICLE]["bytes"])}
     rows = {}
     with gunicorn(database_url, workdir / f"gunicorn-{label}.log", **extra):
@@ -211,12 +218,48 @@ def bench_database(label, database_url, workdir):
         ]:
             print(f"   {name}: {path}", flush=True)
             rows[name] = measure(path)
-    return {"rows": rows, "sizes": sizes}
+        print("   feedback journey: GET + POST", flush=True)
+        journey = feedback_journey(database_url)
+    cache_url = django_env(database_url)["CACHE_URL"]
+    return {"rows": rows, "sizes": sizes, "journey": journey, "cache": cache_url}
+
+
+def feedback_journey(database_url):
+    """GET the article, POST valid feedback, repeat, from 16 visitors at once; then
+    count what was stored against what the server accepted."""
+    run = f"{os.getpid()}-{time.time_ns()}"
+    script = ROOT / "bench" / "feedback.lua"
+    options = {"threads": CONNECTIONS, "connections": CONNECTIONS, "script": script}
+    wrk(ARTICLE, WARMUP_SECONDS, env={"BENCH_RUN": f"warmup-{run}"}, **options)
+    output = wrk(ARTICLE, SECONDS, env={"BENCH_RUN": run}, **options)
+    row = parse_wrk(output)
+    sent, accepted, refused, failed_gets = map(
+        int,
+        re.search(
+            r"FEEDBACK sent=(\d+) accepted=(\d+) refused=(\d+) failed_gets=(\d+)", output
+        ).groups(),
+    )
+    counts = probe(database_url, "feedback", run)
+    row.update(
+        pairs=accepted / SECONDS,
+        sent=sent,
+        accepted=accepted,
+        refused=refused,
+        failed_gets=failed_gets,
+        **counts,
+        # Posts still in flight when wrk stopped may be stored without being counted
+        # as accepted; an accepted post that is not stored would be a loss.
+        lost=max(0, accepted - counts["stored"]),
+    )
+    return row
 
 
 def print_table(label, result):
     rows, sizes = result["rows"], result["sizes"]
-    print(f"\n{label}: wrk -t2 -c{CONNECTIONS} -d{SECONDS}s after a {WARMUP_SECONDS} s warm-up")
+    print(
+        f"\n{label} (cache {result['cache']}): wrk -t2 -c{CONNECTIONS} -d{SECONDS}s "
+        f"after a {WARMUP_SECONDS} s warm-up"
+    )
     print(
         f"| {'target':<28} | {'requests/s':>10} | {'p50 ms':>7} | {'p99 ms':>7} | {'errors':>6} |"
     )
@@ -227,7 +270,18 @@ def print_table(label, result):
             f"| {row['errors']:>6} |"
         )
     ratio = rows["article page"]["rps"] / rows["baseline view"]["rps"]
+    journey = result["journey"]
+    print(
+        f"| {'feedback GET+POST (requests)':<28} | {journey['rps']:>10.0f} | {journey['p50']:>7.2f} "
+        f"| {journey['p99']:>7.2f} | {journey['errors']:>6} |"
+    )
     print(f"article / baseline rate: {ratio:.0%}")
+    print(
+        f"feedback journey: {journey['pairs']:.0f} GET+POST pairs/s; {journey['accepted']} posts "
+        f"accepted (302), {journey['refused']} refused, {journey['failed_gets']} unusable GETs; "
+        f"stored {journey['stored']} ({journey['distinct']} distinct markers, "
+        f"{journey['repeated']} stored twice); lost: {journey['lost']}"
+    )
     print(
         "SQL queries per anonymous page view: "
         + ", ".join(f"{url} {m['queries']} ({m['bytes']} bytes)" for url, m in sizes.items())

@@ -8,7 +8,7 @@ import os
 
 # One client address sends hundreds of posts a second, straight after loading the
 # form: without this the rate limit and the "too fast to be human" guard refuse it.
-os.environ.setdefault("FEEDBACK_RATE_LIMIT", "0")
+os.environ.setdefault("FEEDBACK_RATE_LIMIT", str(10**9))
 os.environ.setdefault("FEEDBACK_MIN_SECONDS", "0")
 
 from ketamine_site.settings import *  # noqa: E402, F403

@@ -7,8 +7,6 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 
-from pages.models import Page
-
 from .models import Feedback
 
 SIGNING_SALT = "feedback.forms.FeedbackForm.timestamp"
@@ -21,14 +19,18 @@ CONTROL_CHARACTERS_EXCEPT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\
 
 def make_token(page, *, issued_at=None):
     """A signed note of which page the form belongs to and when it was handed out."""
+    return token_for(page.pk, issued_at=issued_at)
+
+
+def token_for(page_pk, *, issued_at=None):
     issued_at = time.time() if issued_at is None else issued_at
-    return signing.dumps({"page": page.pk, "at": int(issued_at)}, salt=SIGNING_SALT)
+    return signing.dumps({"page": page_pk, "at": int(issued_at)}, salt=SIGNING_SALT)
 
 
 def fresh_token(request, page_pk):
     """A token issued now for the page ``page_pk``: filled into each response of a
     cached page, so the timestamp is this visitor's, never the cached render's."""
-    return make_token(Page(pk=int(page_pk)))
+    return token_for(int(page_pk))
 
 
 class Token(enum.Enum):

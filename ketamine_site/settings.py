@@ -103,6 +103,8 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 CACHES = {
     "default": env.cache_url("CACHE_URL", default="locmemcache://ketamine-site"),
 }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "ketamine_site.cache.RedisCache"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,7 +1,8 @@
 """Rendered pages for anonymous visitors, shared by every worker and app server.
 
-A cached page view costs one small query (``site_stamp()``) and one cache read. The
-page is rendered once per stamp, with every per-request part (the CSRF token, a
+A cached page view costs no query with a shared cache such as Redis, or one small
+one with a per-process cache (``site_stamp()`` explains why). The page is rendered
+once per stamp, with every per-request part (the CSRF token, a
 form's signed timestamp) left as a marker that is filled in afresh for each
 response: no visitor is ever sent another visitor's token, and because the stamp
 changes when an editor saves, their change is live at once everywhere.
@@ -11,16 +12,17 @@ import functools
 import hashlib
 import os
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
 
-from .tree import site_stamp
+from .tree import get_tree, site_stamp
 
 # Entries of an old stamp are never read again; this only bounds their memory.
 TIMEOUT = int(timedelta(hours=6).total_seconds())
@@ -100,15 +102,19 @@ class CachedPage:
     html: str
     holes: tuple[tuple[str, str, tuple], ...]  # (marker, filler name, its arguments)
     etag: str | None
+    valid_until: datetime | None  # the menu's next scheduled change, if the stamp misses it
 
     @classmethod
-    def from_render(cls, html, holes):
+    def from_render(cls, html, holes, valid_until):
         holes = tuple((mark, name, args) for mark, (name, args) in holes.items() if mark in html)
         # A 304 is only correct when nothing in the page is per-request: a page with
         # a form carries this visitor's CSRF token and a fresh timestamp, and the
         # browser's old copy would post stale ones.
         etag = None if holes else f'"{hashlib.sha256(html.encode()).hexdigest()[:32]}"'
-        return cls(html, holes, etag)
+        return cls(html, holes, etag, valid_until)
+
+    def expired(self):
+        return self.valid_until is not None and timezone.now() >= self.valid_until
 
     def respond(self, request):
         html = self.html
@@ -136,7 +142,7 @@ def serve(request, render):
     address = f"{request.scheme}://{request.META.get('HTTP_HOST', '')}{request.path}"
     key = f"pages:view:{release()}:{stamp}:{hashlib.md5(address.encode()).hexdigest()}"  # noqa: S324
     entry = _recent.get(key) or cache.get(key)
-    if entry is None:
+    if entry is None or entry.expired():
         request._pagecache_holes = holes = {}
         try:
             response = render(stamp)
@@ -144,7 +150,8 @@ def serve(request, render):
             request._pagecache_holes = None
         if response.status_code != 200:
             return response
-        entry = CachedPage.from_render(response.content.decode(response.charset), holes)
+        html = response.content.decode(response.charset)
+        entry = CachedPage.from_render(html, holes, get_tree(stamp).valid_until)
         cache.set(key, entry, TIMEOUT)
     if len(_recent) >= RECENT_LIMIT:
         _recent.clear()

@@ -6,11 +6,13 @@ time, so every app server sees an editor's change at once without being told.
 """
 
 import functools
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import Page
@@ -40,6 +42,8 @@ class SiteTree:
     def __init__(self, pages):
         self.by_path = {}
         self.roots = []
+        # When the next scheduled page goes live, if the stamp does not say so itself.
+        self.valid_until = None
         for page in sorted(pages, key=lambda p: (p.depth, p.position, p.title)):
             node = Node(page.path, page.title, page.get_absolute_url(), page.show_in_menu)
             self.by_path[page.path] = node
@@ -48,6 +52,9 @@ class SiteTree:
                 self.roots.append(node)
             elif parent_path in self.by_path:
                 self.by_path[parent_path].children.append(node)
+
+    def expired(self):
+        return self.valid_until is not None and timezone.now() >= self.valid_until
 
     @property
     def menu(self):
@@ -62,17 +69,53 @@ class SiteTree:
         return node.children if node else []
 
 
+GENERATION_KEY = "pages:generation"
+_LOCAL_BACKENDS = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+
+
+def cache_is_shared():
+    """True when every worker and app server reads the same cache (Redis, Memcached...)."""
+    return settings.CACHES["default"]["BACKEND"] not in _LOCAL_BACKENDS
+
+
 def site_stamp():
     """A short string that changes whenever what visitors may see could have changed.
 
-    It covers saves (latest ``updated_at``), deletions (the count) and the next
-    scheduled ``publish_at`` still to come, which moves on once that time passes. So
-    anything cached under it is correct until it changes, on every app server.
+    With a shared cache it is a generation kept in that cache and replaced after every
+    committed save or deletion of a page (``new_generation``): no query at all, and
+    content cached under it carries its own expiry at the next scheduled publish time
+    (``SiteTree.valid_until``). A per-process cache could not tell the other workers,
+    so then the stamp is read from the database instead: the count, latest
+    ``updated_at`` and next scheduled ``publish_at`` of all pages, in one small query.
     """
+    if cache_is_shared():
+        generation = cache.get(GENERATION_KEY)
+        if generation is None:  # first use, or evicted: any new value is safe
+            cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+            generation = cache.get(GENERATION_KEY)
+        return f"g{generation}"
     with connection.cursor() as cursor:
         cursor.execute(_stamp_sql(), [connection.ops.adapt_datetimefield_value(timezone.now())])
         count, latest, next_publish = cursor.fetchone()
     return f"{count}:{latest}:{next_publish}".replace(" ", "T")
+
+
+def new_generation():
+    """Move the shared stamp on, so every server renders pages afresh from now on.
+
+    Called once a page change is committed; values are never reused, so a render
+    that raced the change can only have been stored under the old stamp.
+    """
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def page_changed(sender, **kwargs):
+    """Signal receiver for Page saves and deletions (connected in PagesConfig.ready)."""
+    # After the commit, so no server can render the old rows under the new stamp.
+    transaction.on_commit(new_generation)
 
 
 @functools.cache
@@ -91,14 +134,22 @@ def _stamp_sql():
 
 
 def get_tree(stamp=None):
-    """The current visible tree: one cheap query, plus one more when it is rebuilt.
+    """The current visible tree: built with one query (two with a shared cache, which
+    also reads the next publish time) when the stamp has moved on, else from the cache.
 
-    Pass the ``site_stamp()`` already read for this request to save its query.
+    Pass the ``site_stamp()`` already read for this request to save reading it again.
     """
     key = f"pages:tree:{stamp or site_stamp()}"
     tree = cache.get(key)
-    if tree is None:
+    if tree is None or tree.expired():
         fields = ("path", "title", "position", "show_in_menu", "is_home", "parent_id")
         tree = SiteTree(list(Page.objects.published().only(*fields)))
+        if cache_is_shared():
+            tree.valid_until = (
+                Page.objects.filter(publish_at__gt=timezone.now())
+                .order_by("publish_at")
+                .values_list("publish_at", flat=True)
+                .first()
+            )
         cache.set(key, tree, int(MAX_TREE_AGE.total_seconds()))
     return tree

@@ -12,6 +12,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, connection
 
+from ketamine_site.cache import RedisCache
 from pages.models import Page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,6 +90,7 @@ import django
 django.setup()
 from django.core.management import call_command
 from django.db import connection, transaction
+from ketamine_site.cache import RedisCache
 from pages.models import Page
 
 call_command("migrate", verbosity=0)
@@ -134,3 +136,26 @@ def test_concurrent_writes_on_a_sqlite_file_all_succeed_in_wal_mode(tmp_path):
     assert result.returncode == 0, result.stderr
     outcome = json.loads(result.stdout.strip().splitlines()[-1])
     assert outcome == {"errors": [], "count": 8 * 15, "journal": "wal"}
+
+
+def test_a_redis_cache_url_selects_the_redis_cache_that_reuses_its_client():
+    snippet = (
+        "import django, json; from django.conf import settings; "
+        "print(settings.CACHES['default']['BACKEND'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", snippet],
+        cwd=ROOT,
+        env={
+            "PATH": os.environ["PATH"],
+            "DJANGO_SETTINGS_MODULE": "ketamine_site.settings",
+            "SECRET_KEY": "x",
+            "CACHE_URL": "redis://127.0.0.1:6379/3",
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == "ketamine_site.cache.RedisCache"
+    client = RedisCache("redis://127.0.0.1:6379/3", {})._cache
+    assert client.get_client() is client.get_client()  # no new redis.Redis per call

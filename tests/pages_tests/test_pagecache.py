@@ -18,6 +18,7 @@ from django.utils import timezone
 from feedback.forms import SIGNING_SALT, make_token
 from feedback.models import Feedback
 from feedback.views import THANKS
+from pages import pagecache
 from pages.models import Page
 from tests.conftest import make_page
 
@@ -181,3 +182,54 @@ def test_the_thank_you_message_shows_on_a_cached_page_then_goes(client, publishe
     assert THANKS in client.get("/learn/cost/").content.decode()
     assert THANKS not in client.get("/learn/cost/").content.decode()
     assert Feedback.objects.count() == 1
+
+
+@pytest.fixture
+def shared_cache(settings, tmp_path):
+    """A cache every process reads, as Redis is in production (a folder, for the test)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
+
+
+def test_with_a_shared_cache_a_warm_page_view_costs_no_query(client, shared_cache):
+    call_command("load_starter_content", stdout=None)
+    add_pages(200)
+    # Cold: the page, the tree and the next publish time; the home page then reuses the tree.
+    assert [queries_for(client, url) for url in (ARTICLE, ARTICLE, "/", "/")] == [3, 0, 1, 0]
+
+
+def test_with_a_shared_cache_a_committed_save_is_live_at_once_for_every_process(
+    client, shared_cache, published_page, django_capture_on_commit_callbacks
+):
+    client.get("/learn/cost/")
+    with django_capture_on_commit_callbacks(execute=True):
+        published_page.title = "What it costs"
+        published_page.save()
+    pagecache._recent.clear()  # as another worker would see it: only the shared cache
+    html = client.get("/learn/cost/").content.decode()
+    assert "<h1>What it costs</h1>" in html
+    assert ">What it costs<" in html[html.index('id="main-menu"') :]
+
+
+def test_with_a_shared_cache_a_deleted_page_disappears_at_once(
+    client, shared_cache, published_page, django_capture_on_commit_callbacks
+):
+    client.get("/learn/")
+    with django_capture_on_commit_callbacks(execute=True):
+        published_page.delete()
+    assert 'href="/learn/cost/"' not in client.get("/learn/").content.decode()
+    assert client.get("/learn/cost/").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_with_a_shared_cache_a_scheduled_page_appears_when_its_time_comes(client, shared_cache):
+    learn = make_page("Learn")
+    soon = timezone.now() + timedelta(hours=1)
+    make_page("New study", parent=learn, publish_at=soon)
+    assert 'href="/learn/new-study/"' not in client.get("/learn/").content.decode()
+    with mock.patch("django.utils.timezone.now", return_value=soon + timedelta(seconds=1)):
+        assert 'href="/learn/new-study/"' in client.get("/learn/").content.decode()
+        assert client.get("/learn/new-study/").status_code == HTTPStatus.OK
