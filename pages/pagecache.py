@@ -85,7 +85,8 @@ def release():
     previous deploy are never served by this one (they may name old static files)."""
     digest = hashlib.sha256()
     skip = {".git", ".venv", "node_modules", "media", "staticfiles", "tests", "__pycache__"}
-    for folder, subfolders, files in sorted(os.walk(settings.BASE_DIR)):
+    for folder, subfolders, files in os.walk(settings.BASE_DIR):
+        # Pruned in place, and sorted so every server walks in the same order.
         subfolders[:] = sorted(d for d in subfolders if d not in skip and not d.startswith("."))
         for name in sorted(files):
             if name.endswith((".py", ".html", ".txt")):

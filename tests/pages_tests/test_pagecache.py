@@ -233,3 +233,28 @@ def test_with_a_shared_cache_a_scheduled_page_appears_when_its_time_comes(client
     with mock.patch("django.utils.timezone.now", return_value=soon + timedelta(seconds=1)):
         assert 'href="/learn/new-study/"' in client.get("/learn/").content.decode()
         assert client.get("/learn/new-study/").status_code == HTTPStatus.OK
+
+
+def test_the_release_digest_follows_code_and_templates_but_not_installed_packages(
+    settings, tmp_path
+):
+    settings.BASE_DIR = tmp_path
+    settings.STATIC_ROOT = tmp_path / "staticfiles"
+    (tmp_path / "templates").mkdir()
+    (tmp_path / ".venv").mkdir()
+    template, package = tmp_path / "templates" / "base.html", tmp_path / ".venv" / "lib.py"
+    template.write_text("<p>one</p>")
+    package.write_text("x = 1")
+
+    def digest():
+        pagecache.release.cache_clear()
+        return pagecache.release()
+
+    try:
+        first = digest()
+        package.write_text("x = 2")
+        assert digest() == first
+        template.write_text("<p>two</p>")
+        assert digest() != first
+    finally:
+        pagecache.release.cache_clear()
