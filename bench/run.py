@@ -37,6 +37,9 @@ SQLITE_CACHE_URL = os.environ.get("BENCH_SQLITE_CACHE_URL", "locmemcache://bench
 POSTGRES_CACHE_URL = os.environ.get("BENCH_POSTGRES_CACHE_URL", "redis://127.0.0.1:6379/3")
 HOME = "/"
 ARTICLE = "/learn/opposition/psychiatrists/"
+# A sibling of the article with its feedback form switched off for the benchmark: the
+# page cache's own cost, without the per-visitor CSRF token and signed timestamp.
+CLOSED = "/learn/opposition/researchers/"
 BASELINE = "/__bench__/baseline/"
 
 
@@ -173,7 +176,7 @@ def parse_wrk(output):
     }
 
 
-def wrk(path, seconds, *, threads=2, connections=CONNECTIONS, script=None, env=None):
+def wrk(path, seconds, *, threads=2, connections=CONNECTIONS, script=None, env=None, cookie=None):
     command = [
         "wrk",
         f"-t{threads}",
@@ -183,6 +186,8 @@ def wrk(path, seconds, *, threads=2, connections=CONNECTIONS, script=None, env=N
         "-H",
         "Accept-Encoding: gzip",
     ]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
     if script:
         command += ["-s", str(script)]
     result = subprocess.run(
@@ -195,9 +200,18 @@ def wrk(path, seconds, *, threads=2, connections=CONNECTIONS, script=None, env=N
     return result.stdout
 
 
-def measure(path):
-    wrk(path, WARMUP_SECONDS)
-    return parse_wrk(wrk(path, SECONDS))
+def measure(path, cookie=None):
+    wrk(path, WARMUP_SECONDS, cookie=cookie)
+    return parse_wrk(wrk(path, SECONDS, cookie=cookie))
+
+
+def csrf_cookie(path):
+    """The CSRF cookie a browser keeps after its first visit."""
+    with urllib.request.urlopen(BASE + path, timeout=10) as response:
+        for header in response.headers.get_all("Set-Cookie") or []:
+            if header.startswith("csrftoken="):
+                return header.split(";")[0]
+    sys.exit(f"{path} set no CSRF cookie")
 
 
 def bench_database(label, database_url, workdir):
@@ -206,18 +220,21 @@ def bench_database(label, database_url, workdir):
     # A fresh database behind an old cache would be served the old run's pages.
     probe(database_url, "clear-cache")
     manage(database_url, "load_starter_content")
-    sizes = probe(database_url, "pages", HOME, ARTICLE)
+    probe(database_url, "close-feedback", CLOSED)
+    sizes = probe(database_url, "pages", HOME, ARTICLE, CLOSED)
     extra = {"BENCH_BASELINE_BYTES": str(sizes[ARTICLE]["bytes"])}
     rows = {}
     with gunicorn(database_url, workdir / f"gunicorn-{label}.log", **extra):
-        for name, path in [
-            ("home page", HOME),
-            ("article page", ARTICLE),
-            ("static CSS (hashed)", static_css_url()),
-            ("baseline view", BASELINE),
+        for name, path, cookie in [
+            ("home page", HOME, None),
+            ("article page", ARTICLE, None),
+            ("article, returning visitor", ARTICLE, csrf_cookie(ARTICLE)),
+            ("page without feedback form", CLOSED, None),
+            ("static CSS (hashed)", static_css_url(), None),
+            ("baseline view", BASELINE, None),
         ]:
             print(f"   {name}: {path}", flush=True)
-            rows[name] = measure(path)
+            rows[name] = measure(path, cookie)
         print("   feedback journey: GET + POST", flush=True)
         journey = feedback_journey(database_url)
     cache_url = django_env(database_url)["CACHE_URL"]
@@ -275,7 +292,10 @@ def print_table(label, result):
         f"| {'feedback GET+POST (requests)':<28} | {journey['rps']:>10.0f} | {journey['p50']:>7.2f} "
         f"| {journey['p99']:>7.2f} | {journey['errors']:>6} |"
     )
-    print(f"article / baseline rate: {ratio:.0%}")
+    print(f"article / baseline rate: {ratio:.0%}", end="")
+    for name in ("article, returning visitor", "page without feedback form"):
+        print(f"; {name}: {rows[name]['rps'] / rows['baseline view']['rps']:.0%}", end="")
+    print()
     print(
         f"feedback journey: {journey['pairs']:.0f} GET+POST pairs/s; {journey['accepted']} posts "
         f"accepted (302), {journey['refused']} refused, {journey['failed_gets']} unusable GETs; "
