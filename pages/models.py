@@ -1,8 +1,9 @@
 import html
 
 import reversion
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Concat, Now, Substr
 from django.db.models.lookups import StartsWith
@@ -13,6 +14,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from .markdown import render_markdown
 from .reserved import reserved_slugs
+
+
+def search_vector():
+    """What PostgreSQL searches: title over summary over body, with English stemming."""
+    return (
+        SearchVector("title", weight="A", config="english")
+        + SearchVector("summary", weight="B", config="english")
+        + SearchVector("body_text", weight="C", config="english")
+    )
 
 
 class PageQuerySet(models.QuerySet):
@@ -37,7 +47,7 @@ class PageQuerySet(models.QuerySet):
 
 # Derived fields are left out of revisions: reverting goes through Page.save,
 # which recomputes them from the fields an editor actually wrote.
-@reversion.register(exclude=["path", "body_html", "body_text"])
+@reversion.register(exclude=["path", "body_html", "body_text", "search_document"])
 class Page(models.Model):
     """An article page; pages form a tree and the URL is the path of slugs."""
 
@@ -100,6 +110,11 @@ class Page(models.Model):
     body_text = models.TextField(
         editable=False, default="", help_text="The body as plain text, for search. Derived on save."
     )
+    search_document = SearchVectorField(
+        null=True,
+        editable=False,
+        help_text="PostgreSQL's search index of title, summary and body. Derived on save.",
+    )
     figure = models.ImageField(
         upload_to="figures/", blank=True, help_text="Optional picture shown under the title."
     )
@@ -159,6 +174,11 @@ class Page(models.Model):
         self.derive_fields()
         with transaction.atomic():
             super().save(*args, **kwargs)
+            if connections[self._state.db].vendor == "postgresql":
+                # Stored and indexed, so a search does not parse every page's text.
+                Page.objects.using(self._state.db).filter(pk=self.pk).update(
+                    search_document=search_vector()
+                )
             new_paths = [self.path]
             # A page restored from a deleted revision has no address yet: nothing moved.
             if previous and previous["path"] and previous["path"] != self.path:

@@ -9,9 +9,9 @@ of its text as escaped HTML with the matched words in ``<mark>``.
 import re
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Q, TextField, Value
+from django.db.models import F, Q, TextField, Value
 from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -63,16 +63,11 @@ class PostgresResults:
 
     def __init__(self, pages, terms):
         query = SearchQuery(" ".join(terms), search_type="websearch", config="english")
-        vector = (
-            SearchVector("title", weight="A", config="english")
-            + SearchVector("summary", weight="B", config="english")
-            + SearchVector("body_text", weight="C", config="english")
-        )
+        # search_document is models.search_vector(), stored on save and GIN-indexed.
         self.queryset = (
-            pages.annotate(document=vector)
-            .filter(document=query)
+            pages.filter(search_document=query)
             .annotate(
-                rank=SearchRank(vector, query),
+                rank=SearchRank(F("search_document"), query),
                 passage=SearchHeadline(
                     Concat("summary", Value(" "), "body_text", output_field=TextField()),
                     query,

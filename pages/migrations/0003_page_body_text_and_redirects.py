@@ -2,7 +2,9 @@
 
 import html
 
+import django.contrib.postgres.search
 import django.db.models.deletion
+from django.contrib.postgres.search import SearchVector
 from django.db import migrations, models
 from django.utils.html import strip_tags
 
@@ -13,6 +15,26 @@ def fill_body_text(apps, schema_editor):
     for page in Page.objects.only("body_html"):
         text = " ".join(html.unescape(strip_tags(page.body_html)).split())
         Page.objects.filter(pk=page.pk).update(body_text=text)
+
+
+def index_search_documents(apps, schema_editor):
+    """On PostgreSQL: fill the stored search vector and index it (GIN) for fast search."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    Page = apps.get_model("pages", "Page")
+    Page.objects.update(
+        search_document=SearchVector("title", weight="A", config="english")
+        + SearchVector("summary", weight="B", config="english")
+        + SearchVector("body_text", weight="C", config="english")
+    )
+    schema_editor.execute(
+        "CREATE INDEX pages_page_search_gin ON pages_page USING gin (search_document)"
+    )
+
+
+def drop_search_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP INDEX IF EXISTS pages_page_search_gin")
 
 
 class Migration(migrations.Migration):
@@ -31,6 +53,16 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(fill_body_text, migrations.RunPython.noop),
+        migrations.AddField(
+            model_name="page",
+            name="search_document",
+            field=django.contrib.postgres.search.SearchVectorField(
+                editable=False,
+                help_text="PostgreSQL's search index of title, summary and body. Derived on save.",
+                null=True,
+            ),
+        ),
+        migrations.RunPython(index_search_documents, drop_search_index),
         migrations.CreateModel(
             name="Redirect",
             fields=[

@@ -160,3 +160,18 @@ def test_long_unchanged_stretches_are_shortened_around_a_change():
     assert "<del>word100</del><ins>changed</ins>" in html
     assert "word0 " not in html and "word199" not in html and "[…]" in html
     assert "word95" in html and "word105" in html
+
+
+def test_a_deleted_page_can_be_recovered_from_its_last_revision(editor_client, client):
+    page = edit(editor_client, make_page("Cost"), body="Worth *keeping*.")
+    version = versions(page)[0]
+    editor_client.post(reverse("admin:pages_page_delete", args=[page.pk]), {"post": "yes"})
+    assert not Page.objects.exists()
+    recover = reverse("admin:pages_page_recover", args=[version.pk])
+    assert editor_client.get(recover).status_code == HTTPStatus.OK
+    assert not Page.objects.exists()  # looking changes nothing
+    response = editor_client.post(recover, page_form_data(page))
+    assert response.status_code == HTTPStatus.FOUND
+    restored = Page.objects.get()
+    assert restored.path == "cost" and "<em>keeping</em>" in restored.body_html
+    assert b"<em>keeping</em>" in client.get("/cost/").content

@@ -46,6 +46,14 @@ def test_every_word_of_the_query_must_match():
     assert titles("insurance infusions") == ["Cost"]
 
 
+def test_an_edited_page_is_found_by_its_new_words_at_once():
+    page = make_page("Cost", body="Old wording.")
+    page.body = "Sliding-scale fees exist."
+    page.save()
+    assert titles("sliding") == ["Cost"]
+    assert titles("wording") == []
+
+
 def test_only_pages_visitors_may_see_are_searched():
     make_page("Visible ketamine page")
     make_page("Draft ketamine page", status=Page.Status.DRAFT)
