@@ -115,17 +115,12 @@ class PageAdmin(VersionAdmin):
         page = self.get_object(request, unquote(object_id)) if object_id else None
         if object_id and page is None:
             raise Http404("No such page.")
-        allowed = (
+        if not (
             self.has_change_permission(request, page) if page else self.has_add_permission(request)
-        )
-        if not allowed:
+        ):
             raise PermissionDenied
-        if request.method != "POST":
-            return (
-                redirect("admin:pages_page_change", quote(page.pk))
-                if page
-                else redirect("admin:pages_page_add")
-            )
+        if request.method != "POST":  # a bookmarked or reloaded preview: back to the editor
+            return redirect(self.get_preview_return_url(page))
         form = self.get_form(request, page, change=page is not None)(
             request.POST, request.FILES, instance=page
         )
@@ -134,15 +129,14 @@ class PageAdmin(VersionAdmin):
             return TemplateResponse(
                 request, "admin/pages/page/preview_invalid.html", context, status=400
             )
-        page = form.instance
-        figure_pending = isinstance(form.cleaned_data.get("figure"), UploadedFile)
-        if figure_pending:
-            # An uploaded file has no address until it is saved: keep the stored one.
-            page.figure = form.initial.get("figure") or ""
-        page.derive_fields()
-        return render_page(
-            request, page, unsaved=True, extra_context={"figure_pending": figure_pending}
-        )
+        page, figure_pending = unsaved_page(form)
+        context = {"figure_pending": figure_pending}
+        return render_page(request, page, unsaved=True, extra_context=context)
+
+    def get_preview_return_url(self, page):
+        if page is None:
+            return reverse("admin:pages_page_add")
+        return reverse("admin:pages_page_change", args=[quote(page.pk)])
 
     def history_view(self, request, object_id, extra_context=None):
         object_id = unquote(object_id)
@@ -232,6 +226,20 @@ class PageAdmin(VersionAdmin):
         if page is not None and version is not None:
             revisions.apply_revision(page, version)
         return page
+
+
+def unsaved_page(form):
+    """The page as a valid admin form describes it, derived fields filled, not saved.
+
+    Returns the page and whether a newly uploaded figure had to be left out: an
+    upload has no address until it is saved, so the stored figure is shown instead.
+    """
+    page = form.instance
+    figure_pending = isinstance(form.cleaned_data.get("figure"), UploadedFile)
+    if figure_pending:
+        page.figure = form.initial.get("figure") or ""
+    page.derive_fields()
+    return page, figure_pending
 
 
 @admin.register(Redirect)
