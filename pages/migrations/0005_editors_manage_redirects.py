@@ -26,7 +26,7 @@ def remove_redirect_permissions(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("pages", "0003_page_body_text_and_redirects")]
+    dependencies = [("pages", "0004_fill_search_fields")]
 
     operations = [
         migrations.RunPython(let_editors_manage_redirects, remove_redirect_permissions),
