@@ -1,13 +1,28 @@
+import html
+
+import reversion
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Concat, Now, Substr
 from django.db.models.lookups import StartsWith
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from .markdown import render_markdown
 from .reserved import reserved_slugs
+
+
+def search_vector():
+    """What PostgreSQL searches: title over summary over body, with English stemming."""
+    return (
+        SearchVector("title", weight="A", config="english")
+        + SearchVector("summary", weight="B", config="english")
+        + SearchVector("body_text", weight="C", config="english")
+    )
 
 
 class PageQuerySet(models.QuerySet):
@@ -30,6 +45,9 @@ class PageQuerySet(models.QuerySet):
         return self.filter(self.live_q()).exclude(Exists(hidden_ancestor))
 
 
+# Derived fields are left out of revisions: reverting goes through Page.save,
+# which recomputes them from the fields an editor actually wrote.
+@reversion.register(exclude=["path", "body_html", "body_text", "search_document"])
 class Page(models.Model):
     """An article page; pages form a tree and the URL is the path of slugs."""
 
@@ -89,6 +107,14 @@ class Page(models.Model):
         "[text](/learn/cost/) for links. Raw HTML is removed."
     )
     body_html = models.TextField(editable=False, default="")
+    body_text = models.TextField(
+        editable=False, default="", help_text="The body as plain text, for search. Derived on save."
+    )
+    search_document = SearchVectorField(
+        null=True,
+        editable=False,
+        help_text="PostgreSQL's search index of title, summary and body. Derived on save.",
+    )
     figure = models.ImageField(
         upload_to="figures/", blank=True, help_text="Optional picture shown under the title."
     )
@@ -137,24 +163,50 @@ class Page(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        """Derive the path and the rendered body; keep descendants' paths in step."""
-        old_path = None
+        """Derive fields, keep descendants' paths in step and leave redirects at old addresses.
+
+        When a published page moves, its old address and every descendant's old address
+        answer with a permanent redirect to the moved page, all in one transaction.
+        """
+        previous = None
         if self.pk:
-            old_path = Page.objects.filter(pk=self.pk).values_list("path", flat=True).first()
-        self.path = self.build_path()
-        self.body_html = render_markdown(self.body)
+            previous = Page.objects.filter(pk=self.pk).values("path", "status").first()
+        self.derive_fields()
         with transaction.atomic():
             super().save(*args, **kwargs)
-            if old_path and old_path != self.path:
-                Page.objects.filter(path__startswith=f"{old_path}/").update(
+            if connections[self._state.db].vendor == "postgresql":
+                # Stored and indexed, so a search does not parse every page's text.
+                Page.objects.using(self._state.db).filter(pk=self.pk).update(
+                    search_document=search_vector()
+                )
+            new_paths = [self.path]
+            # A page restored from a deleted revision has no address yet: nothing moved.
+            if previous and previous["path"] and previous["path"] != self.path:
+                old_path = previous["path"]
+                descendants = Page.objects.filter(path__startswith=f"{old_path}/")
+                moved = [(self.pk, old_path), *descendants.values_list("pk", "path")]
+                descendants.update(
                     path=Concat(Value(self.path), Substr("path", len(old_path) + 1)),
                     updated_at=Now(),
                 )
+                new_paths += [self.path + path[len(old_path) :] for _, path in moved[1:]]
+                # Only addresses visitors may have used (bookmarks, search engines)
+                # need to keep answering; a draft's address never did.
+                if previous["status"] == Page.Status.PUBLISHED:
+                    Redirect.objects.record_moves(moved)
+            # A page living at an address wins over any redirect from it.
+            Redirect.objects.filter(old_path__in=[f"/{path}/" for path in new_paths]).delete()
 
     def get_absolute_url(self):
         if self.is_home:
             return reverse("pages:home")
         return reverse("pages:detail", kwargs={"path": self.path})
+
+    def derive_fields(self):
+        """Fill in what is computed from the editor's input: address and rendered body."""
+        self.path = self.build_path()
+        self.body_html = render_markdown(self.body)
+        self.body_text = " ".join(html.unescape(strip_tags(self.body_html)).split())
 
     @property
     def depth(self):
@@ -210,3 +262,175 @@ class Page(models.Model):
                 )
         if errors:
             raise ValidationError(errors)
+
+
+def site_address(value):
+    """``value`` as a site address ending in '/', without query or fragment (for comparing)."""
+    address = value.split("?", 1)[0].split("#", 1)[0]
+    return address if address.endswith("/") else f"{address}/"
+
+
+class RedirectQuerySet(models.QuerySet):
+    def record_moves(self, moved):
+        """Send each old address to the page that lived there, given (page pk, old path) pairs.
+
+        The redirect points at the page, not at its new address, so it keeps working
+        however often the page moves again.
+        """
+        self.bulk_create(
+            [
+                Redirect(old_path=f"/{path}/", target_page_id=pk, is_automatic=True)
+                for pk, path in moved
+            ],
+            update_conflicts=True,
+            unique_fields=["old_path"],
+            update_fields=["target_page", "target_path", "is_automatic"],
+        )
+
+    def destination_for(self, address):
+        """Where a visitor asking for ``address`` should be sent, or None.
+
+        A redirect to a page answers only while that page is visible to visitors.
+        """
+        redirect = self.filter(old_path=address).first()
+        if redirect is None:
+            return None
+        if not redirect.target_page_id:
+            return redirect.target_path
+        page = Page.objects.published().filter(pk=redirect.target_page_id).first()
+        return page.get_absolute_url() if page else None
+
+
+class Redirect(models.Model):
+    """An old address that answers with a permanent redirect to a page or another address."""
+
+    MAX_CHAIN = 10
+
+    old_path = models.CharField(
+        "old address",
+        max_length=500,
+        unique=True,
+        help_text="The address that should keep working, e.g. /learn/price/.",
+    )
+    target_page = models.ForeignKey(
+        Page,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="redirects",
+        help_text="The page visitors are sent to, wherever it lives now.",
+    )
+    target_path = models.CharField(
+        "or target address",
+        max_length=500,
+        blank=True,
+        help_text="Instead of a page: an address on this site, e.g. /search/?q=cost.",
+    )
+    is_automatic = models.BooleanField(
+        "made automatically",
+        default=False,
+        help_text="Made by the site when a published page moved.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RedirectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["old_path"]
+        verbose_name = "redirect"
+        verbose_name_plural = "redirects"
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(target_page__isnull=False) & Q(target_path=""))
+                | (Q(target_page__isnull=True) & ~Q(target_path="")),
+                name="redirect_has_one_target",
+                violation_error_message="Choose a target page or type a target address, not both.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.old_path} → {self.target_url}"
+
+    @property
+    def target_url(self):
+        if self.target_page_id:
+            return self.target_page.get_absolute_url()
+        return self.target_path
+
+    def clean(self):
+        """Refuse addresses off this site, addresses a page owns, and redirect loops."""
+        self.old_path = self.old_path.strip()
+        self.target_path = self.target_path.strip()
+        errors = {}
+        if not _is_site_path(self.old_path) or "?" in self.old_path or "#" in self.old_path:
+            errors["old_path"] = ValidationError(
+                "Type the old address as a path on this site, starting with '/', "
+                "e.g. /learn/price/ (no domain, query or #anchor).",
+                code="not_a_site_path",
+            )
+        else:
+            self.old_path = site_address(self.old_path)
+            first_segment = self.old_path.strip("/").split("/")[0]
+            if self.old_path == "/" or first_segment in reserved_slugs():
+                errors["old_path"] = ValidationError(
+                    "This address belongs to the site itself and cannot be redirected.",
+                    code="reserved_path",
+                )
+            elif Page.objects.filter(path=self.old_path.strip("/")).exists():
+                errors["old_path"] = ValidationError(
+                    "A page lives at this address, and a page always wins over a redirect. "
+                    "Move or delete that page first.",
+                    code="page_exists",
+                )
+        if bool(self.target_page_id) == bool(self.target_path):
+            errors["target_page"] = ValidationError(
+                "Choose a target page or type a target address (one of the two).",
+                code="one_target",
+            )
+        elif self.target_path and not _is_site_path(self.target_path):
+            errors["target_path"] = ValidationError(
+                "Type an address on this site, starting with '/', e.g. /learn/cost/.",
+                code="not_a_site_path",
+            )
+        if not errors:
+            self._refuse_loops()
+        if errors:
+            raise ValidationError(errors)
+
+    def _refuse_loops(self):
+        seen = {self.old_path}
+        step = self
+        for _ in range(self.MAX_CHAIN):
+            address = site_address(step.target_url)
+            if address in seen:
+                raise ValidationError(
+                    "This redirect would send visitors in a circle back to %(address)s. "
+                    "Choose a different target.",
+                    code="redirect_loop",
+                    params={"address": address},
+                )
+            if step.target_page_id or Page.objects.filter(path=address.strip("/")).exists():
+                return
+            seen.add(address)
+            step = (
+                Redirect.objects.exclude(pk=self.pk).filter(old_path=address).first()
+                if address != "/"
+                else None
+            )
+            if step is None:
+                return
+        raise ValidationError(
+            "This redirect leads through more than %(max)s others. Point it at the final page.",
+            code="redirect_chain_too_long",
+            params={"max": self.MAX_CHAIN},
+        )
+
+
+def _is_site_path(value):
+    """True for an address on this site: '/…', never '//host' or 'scheme:'."""
+    return (
+        value.startswith("/")
+        and not value.startswith("//")
+        and "\\" not in value
+        and url_has_allowed_host_and_scheme(value, allowed_hosts=None)
+    )

@@ -1,3 +1,4 @@
+import reversion
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -13,6 +14,14 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        # Each page created here starts its history, so editors can compare and
+        # revert to the text as first loaded.
+        with reversion.create_revision():
+            reversion.set_comment("Loaded from the starter content.")
+            created, kept = self.load()
+        self.stdout.write(f"Starter content: {created} page(s) created, {kept} already present.")
+
+    def load(self):
         created = kept = 0
         for spec in PAGES:
             parent_path, _, slug = spec["path"].rpartition("/")
@@ -31,4 +40,4 @@ class Command(BaseCommand):
             page.full_clean()
             page.save()
             created += 1
-        self.stdout.write(f"Starter content: {created} page(s) created, {kept} already present.")
+        return created, kept

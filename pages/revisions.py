@@ -1,0 +1,131 @@
+"""Page revisions (kept by django-reversion): what changed, and going back.
+
+Only the fields an editor writes are compared and restored; the derived ones
+(address, rendered body) are recomputed by ``Page.save`` on revert.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from difflib import SequenceMatcher
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.utils.formats import date_format
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import localtime
+from reversion.models import Version
+
+from .models import Page
+
+TEXT_FIELDS = ["title", "summary", "body"]
+# Unchanged stretches of the body longer than this many words are shortened to
+# their ends, so a one-word fix in a long article is easy to spot.
+CONTEXT_WORDS = 25
+
+
+def editable_fields():
+    """The fields an editor writes: the ones a revision restores."""
+    return [f for f in Page._meta.concrete_fields if f.editable and not f.primary_key]
+
+
+def versions_of(page_pk):
+    """The saved revisions of a page, newest first."""
+    return (
+        Version.objects.get_for_object_reference(Page, page_pk)
+        .select_related("revision__user")
+        .order_by("-revision__date_created", "-pk")
+    )
+
+
+def revision_values(version):
+    """The editable field values stored in ``version``, by attribute name."""
+    stored = version.field_dict
+    return {f.attname: stored[f.attname] for f in editable_fields() if f.attname in stored}
+
+
+def apply_revision(page, version):
+    """Put the revision's editable values on ``page`` (in memory; the caller saves)."""
+    for attname, value in revision_values(version).items():
+        setattr(page, attname, value)
+    return page
+
+
+def revert_comment(version):
+    when = date_format(localtime(version.revision.date_created), "DATETIME_FORMAT")
+    return f"Reverted to the revision of {when}."
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field that differs: an inline diff for text, else old and new values."""
+
+    label: str
+    diff: SafeString = mark_safe("")  # noqa: S308
+    old: str = ""
+    new: str = ""
+
+
+def compare(version, page):
+    """How ``page`` as it is now differs from the revision in ``version``."""
+    values = revision_values(version)
+    old = Page(pk=page.pk, **values)
+    changes = []
+    for field in editable_fields():
+        before, after = field.value_from_object(old), field.value_from_object(page)
+        if field.attname not in values or before == after:
+            continue
+        label = str(field.verbose_name).capitalize()
+        if field.name in TEXT_FIELDS:
+            context = CONTEXT_WORDS if field.name == "body" else None
+            changes.append(FieldChange(label, diff=inline_diff(before, after, context)))
+        else:
+            changes.append(FieldChange(label, old=_display(old, field), new=_display(page, field)))
+    return changes
+
+
+def inline_diff(old, new, context_words=None):
+    """``old`` turned into ``new`` word by word, escaped, with <del> and <ins> marks."""
+    a, b = _tokens(old), _tokens(new)
+    # autojunk off: in long texts it would treat spaces and common words as noise.
+    opcodes = SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    parts = []
+    for n, (op, i1, i2, j1, j2) in enumerate(opcodes):
+        if op == "equal":
+            parts.append(_unchanged(a[i1:i2], context_words, n == 0, n == len(opcodes) - 1))
+            continue
+        if i2 > i1:
+            parts.append(format_html("<del>{}</del>", "".join(a[i1:i2])))
+        if j2 > j1:
+            parts.append(format_html("<ins>{}</ins>", "".join(b[j1:j2])))
+    return mark_safe("".join(parts))  # noqa: S308
+
+
+def _tokens(text):
+    return re.findall(r"\s+|\S+", text or "")
+
+
+def _unchanged(tokens, context_words, is_first, is_last):
+    keep = 2 * context_words if context_words else None
+    if keep is None or len(tokens) <= 2 * keep + 2:
+        return escape("".join(tokens))
+    head = "" if is_first else "".join(tokens[:keep])
+    tail = "" if is_last else "".join(tokens[-keep:])
+    return format_html('{}<span class="diff-skip"> […] </span>{}', head, tail)
+
+
+def _display(page, field):
+    if field.is_relation:
+        try:
+            related = getattr(page, field.name)
+        except ObjectDoesNotExist:
+            return "(a page since deleted)"
+        return str(related) if related else "—"
+    if field.choices:
+        return str(getattr(page, f"get_{field.name}_display")())
+    value = field.value_from_object(page)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime):
+        return date_format(localtime(value), "DATETIME_FORMAT")
+    return str(value) if value not in (None, "") else "—"
