@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -11,8 +12,40 @@ from reversion import set_comment
 from reversion.admin import VersionAdmin
 
 from . import revisions
-from .models import Page, Redirect
+from .models import Page, Redirect, Source
 from .views import render_page
+
+
+class MedicalReviewFilter(admin.SimpleListFilter):
+    """Pages by the state of their medical review, as the review report counts them."""
+
+    title = "medical review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", "Overdue"), ("missing", "Never reviewed"), ("current", "Up to date")]
+
+    def queryset(self, request, queryset):
+        return {
+            "overdue": queryset.review_overdue,
+            "missing": queryset.review_missing,
+            "current": queryset.review_up_to_date,
+        }.get(self.value(), queryset.all)()
+
+
+class SourceInline(admin.TabularInline):
+    """The page's sources, edited on the page form and saved in the page's revisions."""
+
+    model = Source
+    fields = ["title", "publisher", "year", "url", "position"]
+    extra = 1
+
+    def get_extra(self, request, obj=None, **kwargs):
+        version = getattr(request, "page_revision", None)
+        if version is not None:
+            # One row per source the revision had (see PageAdmin.get_formset_kwargs).
+            return len(revisions.revision_sources(version))
+        return super().get_extra(request, obj, **kwargs)
 
 
 @admin.register(Page)
@@ -35,6 +68,7 @@ class PageAdmin(VersionAdmin):
     list_display_links = ["indented_title"]
     list_filter = [
         "status",
+        MedicalReviewFilter,
         "show_in_menu",
         "accepts_feedback",
         ("parent", admin.RelatedOnlyFieldListFilter),
@@ -48,11 +82,21 @@ class PageAdmin(VersionAdmin):
     save_on_top = True
     history_latest_first = True
     object_history_template = "admin/pages/page/object_history.html"
+    change_list_template = "admin/pages/page/change_list.html"
     revision_form_template = "reversion/revision_form.html"
     fieldsets = [
         (None, {"fields": ["title", "slug", "parent", "status", "summary", "body"]}),
         ("Epigraph", {"fields": ["epigraph_quote", "epigraph_person", "epigraph_role"]}),
         ("Figure and byline", {"fields": ["figure", "figure_alt", "figure_caption", "byline"]}),
+        (
+            "Medical review",
+            {
+                "fields": ["reviewed_by", "last_reviewed_on", "next_review_due"],
+                "description": "Visitors see “Medically reviewed by … on …” when both the "
+                "reviewer and the date are given. The sources below are listed at the foot "
+                "of the article.",
+            },
+        ),
         (
             "Menu, schedule and feedback",
             {
@@ -70,6 +114,7 @@ class PageAdmin(VersionAdmin):
             },
         ),
     ]
+    inlines = [SourceInline]
 
     @admin.display(description="title", ordering="path")
     def indented_title(self, page):
@@ -85,6 +130,7 @@ class PageAdmin(VersionAdmin):
         view = self.admin_site.admin_view
         # Before the inherited URLs, whose "<object_id>/" pattern would swallow these.
         return [
+            path("review-report/", view(self.review_report_view), name="pages_page_review_report"),
             path("add/preview/", view(self.preview_view), name="pages_page_preview_add"),
             path("<path:object_id>/preview/", view(self.preview_view), name="pages_page_preview"),
             path(
@@ -132,6 +178,23 @@ class PageAdmin(VersionAdmin):
         page, figure_pending = unsaved_page(form)
         context = {"figure_pending": figure_pending}
         return render_page(request, page, unsaved=True, extra_context=context)
+
+    def review_report_view(self, request):
+        """Pages whose medical review is overdue (most overdue first), then never-reviewed ones."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        overdue = Page.objects.review_overdue().order_by("next_review_due", "path")
+        missing = Page.objects.review_missing().order_by("path")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Medical review report",
+            "pages": [*overdue, *missing],
+            "overdue_count": len(overdue),
+            "missing_count": len(missing),
+            "current_count": Page.objects.review_up_to_date().count(),
+        }
+        return TemplateResponse(request, "admin/pages/page/review_report.html", context)
 
     def get_preview_return_url(self, page):
         if page is None:
@@ -196,8 +259,9 @@ class PageAdmin(VersionAdmin):
             messages.error(request, f"Could not revert: {' '.join(exc.messages)}")
             return redirect(compare_url)
         comment = revisions.revert_comment(version)
-        with self.create_revision(request):
+        with transaction.atomic(), self.create_revision(request):
             page.save()
+            revisions.restore_sources(page, version)
             self.log_change(request, page, comment)
         messages.success(request, f"“{page}”: {comment}")
         return redirect("admin:pages_page_change", quote(page.pk))
@@ -219,6 +283,24 @@ class PageAdmin(VersionAdmin):
         if response.status_code == 200:
             response.template_name = self.revision_form_template
         return response
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        """In the revert form, the revision's sources fill the rows, replacing today's."""
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        version = getattr(request, "page_revision", None)
+        if version is not None and isinstance(inline, SourceInline):
+            kwargs["queryset"] = Source.objects.none()
+            if request.method != "POST":
+                # Only as initial values when showing the form: on saving, a row the
+                # editor left as it was must still count as filled in.
+                kwargs["initial"] = revisions.revision_sources(version)
+        return kwargs
+
+    def save_related(self, request, form, formsets, change):
+        if getattr(request, "page_revision", None) is not None:
+            # The revert form listed every source as a new row; they replace the old ones.
+            form.instance.sources.all().delete()
+        super().save_related(request, form, formsets, change)
 
     def get_object(self, request, object_id, from_field=None):
         page = super().get_object(request, object_id, from_field)

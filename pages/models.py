@@ -2,7 +2,9 @@ import html
 
 import reversion
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import connections, models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Concat, Now, Substr
@@ -44,10 +46,32 @@ class PageQuerySet(models.QuerySet):
         )
         return self.filter(self.live_q()).exclude(Exists(hidden_ancestor))
 
+    def review_overdue(self):
+        """Pages whose next medical review was due before today."""
+        return self.filter(next_review_due__lt=timezone.localdate())
+
+    def review_missing(self):
+        """Pages never medically reviewed (and not already counted as overdue)."""
+        return self.filter(last_reviewed_on__isnull=True).exclude(
+            next_review_due__lt=timezone.localdate()
+        )
+
+    def review_up_to_date(self):
+        """Reviewed pages with no review due before today.
+
+        With review_overdue() and review_missing() this splits all pages in three.
+        """
+        return self.filter(last_reviewed_on__isnull=False).exclude(
+            next_review_due__lt=timezone.localdate()
+        )
+
 
 # Derived fields are left out of revisions: reverting goes through Page.save,
-# which recomputes them from the fields an editor actually wrote.
-@reversion.register(exclude=["path", "body_html", "body_text", "search_document"])
+# which recomputes them from the fields an editor actually wrote. A revision also
+# keeps the page's sources, so going back restores what the page cited then.
+@reversion.register(
+    exclude=["path", "body_html", "body_text", "search_document"], follow=["sources"]
+)
 class Page(models.Model):
     """An article page; pages form a tree and the URL is the path of slugs."""
 
@@ -144,6 +168,26 @@ class Page(models.Model):
     accepts_feedback = models.BooleanField(
         default=True, help_text="Untick to close the critique form at the foot of this page."
     )
+    reviewed_by = models.CharField(
+        "medically reviewed by",
+        max_length=200,
+        blank=True,
+        help_text="Name and credentials of the clinician who checked this page, "
+        "e.g. 'Dr Jane Doe, MD, psychiatrist'. Shown to visitors with the review date.",
+    )
+    last_reviewed_on = models.DateField(
+        "last reviewed on",
+        null=True,
+        blank=True,
+        help_text="When they last checked it. Leave empty if the page has never been reviewed.",
+    )
+    next_review_due = models.DateField(
+        "next review due",
+        null=True,
+        blank=True,
+        help_text="When the page should be checked again. The review report lists it once "
+        "this date has passed.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -220,6 +264,36 @@ class Page(models.Model):
     def build_path(self):
         return f"{self.parent.path}/{self.slug}" if self.parent_id else self.slug
 
+    def cached_sources(self):
+        """The page's sources as visitors see them, in order, usually without a query.
+
+        Cached under the page's last update time: saving or deleting a source touches
+        the page (see Source.save), so the list is never stale after an edit.
+        """
+        if self.pk is None:
+            return []
+        stamp = self.updated_at.timestamp() if self.updated_at else 0
+        key = f"pages:sources:{self.pk}:{stamp}"
+        sources = cache.get(key)
+        if sources is None:
+            sources = list(self.sources.values("title", "publisher", "year", "url"))
+            cache.set(key, sources, timeout=SOURCES_CACHE_SECONDS)
+        return sources
+
+    @property
+    def review_state(self):
+        """The medical review's state: "overdue", "missing" or "up to date"."""
+        if self.next_review_due and self.next_review_due < timezone.localdate():
+            return "overdue"
+        return "missing" if self.last_reviewed_on is None else "up to date"
+
+    @property
+    def days_overdue(self):
+        """Whole days since the next review was due; 0 when it is not overdue."""
+        if not self.next_review_due:
+            return 0
+        return max((timezone.localdate() - self.next_review_due).days, 0)
+
     def clean(self):
         errors = {}
         if self.parent_id is None and self.slug in reserved_slugs():
@@ -252,6 +326,7 @@ class Page(models.Model):
             errors["figure_alt"] = ValidationError(
                 "Describe the figure for people who cannot see it.", code="figure_alt_required"
             )
+        errors.update(self._review_errors())
         if self.is_home:
             other_home = Page.objects.filter(is_home=True).exclude(pk=self.pk).first()
             if other_home:
@@ -262,6 +337,101 @@ class Page(models.Model):
                 )
         if errors:
             raise ValidationError(errors)
+
+    def _review_errors(self):
+        """A review names who and when together, lies in the past, and is due again later."""
+        errors = {}
+        self.reviewed_by = self.reviewed_by.strip()
+        if self.reviewed_by and not self.last_reviewed_on:
+            errors["last_reviewed_on"] = ValidationError(
+                "Give the date of the review as well as who reviewed the page.",
+                code="review_date_required",
+            )
+        elif self.last_reviewed_on and not self.reviewed_by:
+            errors["reviewed_by"] = ValidationError(
+                "Give the name and credentials of who reviewed the page.",
+                code="reviewer_required",
+            )
+        if self.last_reviewed_on and self.last_reviewed_on > timezone.localdate():
+            errors["last_reviewed_on"] = ValidationError(
+                "The last review cannot be in the future.", code="review_in_future"
+            )
+        if (
+            self.last_reviewed_on
+            and self.next_review_due
+            and self.next_review_due <= self.last_reviewed_on
+        ):
+            errors["next_review_due"] = ValidationError(
+                "The next review must be due after the last review (%(last)s).",
+                code="next_review_too_early",
+                params={"last": self.last_reviewed_on.isoformat()},
+            )
+        return errors
+
+
+# A bulk change that bypasses Source.save can leave the list stale for this long at most.
+SOURCES_CACHE_SECONDS = 24 * 60 * 60
+
+
+def latest_source_year():
+    """Next year: a source may be in press."""
+    return timezone.localdate().year + 1
+
+
+@reversion.register()
+class Source(models.Model):
+    """A publication a page relies on, listed at the foot of the article."""
+
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="sources")
+    title = models.CharField(
+        max_length=300, help_text="The title of the article, book or web page."
+    )
+    publisher = models.CharField(
+        "publisher or journal",
+        max_length=200,
+        help_text="e.g. 'Biological Psychiatry' or 'National Institute of Mental Health'.",
+    )
+    year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1800), MaxValueValidator(latest_source_year)],
+        help_text="Year of publication, e.g. 2000. Leave empty if it has none.",
+    )
+    url = models.URLField(
+        "link",
+        max_length=500,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text="Optional address where readers can find it, starting with https://.",
+    )
+    position = models.PositiveIntegerField(
+        default=0, help_text="Order in the list: lower numbers come first."
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "source"
+        verbose_name_plural = "sources"
+
+    def __str__(self):
+        return f"{self.title} ({self.publisher}, {self.year})" if self.year else self.title
+
+    def save(self, *args, **kwargs):
+        """Save, and mark the page as changed: its cached source list is keyed on that."""
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self._touch_page()
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            self._touch_page()
+        return result
+
+    def _touch_page(self):
+        # An update, not Page.save: nothing of the page itself needs deriving again,
+        # and the editor's own save of the page already made the revision.
+        Page.objects.filter(pk=self.page_id).update(updated_at=timezone.now())
 
 
 def site_address(value):

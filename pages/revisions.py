@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 from reversion.models import Version
 
-from .models import Page
+from .models import Page, Source
 
 TEXT_FIELDS = ["title", "summary", "body"]
 # Unchanged stretches of the body longer than this many words are shortened to
@@ -51,6 +51,33 @@ def apply_revision(page, version):
     return page
 
 
+# What a revision restores of each source (the page it belongs to is the reverted page).
+SOURCE_FIELDS = ["title", "publisher", "year", "url", "position"]
+
+
+def revision_sources(version):
+    """The sources the page had in ``version``'s revision, in their order, as field dicts.
+
+    A revision made before pages had sources holds none: the page cited nothing then.
+    """
+    page_pk = str(version.object_id)
+    stored = [
+        source_version.field_dict
+        for source_version in version.revision.version_set.get_for_model(Source)
+    ]
+    # One revision may hold several pages (the starter content is loaded in one).
+    stored = [values for values in stored if str(values["page_id"]) == page_pk]
+    stored.sort(key=lambda values: (values["position"], values["id"]))
+    return [{name: values[name] for name in SOURCE_FIELDS} for values in stored]
+
+
+def restore_sources(page, version):
+    """Replace ``page``'s sources with those of the revision (the caller holds a transaction)."""
+    page.sources.all().delete()
+    for values in revision_sources(version):
+        Source.objects.create(page=page, **values)
+
+
 def revert_comment(version):
     when = date_format(localtime(version.revision.date_created), "DATETIME_FORMAT")
     return f"Reverted to the revision of {when}."
@@ -81,7 +108,19 @@ def compare(version, page):
             changes.append(FieldChange(label, diff=inline_diff(before, after, context)))
         else:
             changes.append(FieldChange(label, old=_display(old, field), new=_display(page, field)))
+    before = _sources_display(revision_sources(version))
+    after = _sources_display(page.sources.values(*SOURCE_FIELDS))
+    if before != after:
+        changes.append(FieldChange("Sources", old=before, new=after))
     return changes
+
+
+def _sources_display(sources):
+    entries = [
+        ", ".join(str(part) for part in (s["title"], s["publisher"], s["year"], s["url"]) if part)
+        for s in sources
+    ]
+    return "; ".join(entries) or "—"
 
 
 def inline_diff(old, new, context_words=None):

@@ -53,6 +53,7 @@ def render_page(request, page, *, unsaved=False, extra_context=None):
         "tree": tree,
         "breadcrumbs": tree.breadcrumbs(page),
         "subpages": tree.children(page),
+        "sources": page.cached_sources(),
         "is_preview": is_preview,
         "is_unsaved": unsaved,
         "canonical_url": request.build_absolute_uri(page.get_absolute_url()),

@@ -97,7 +97,27 @@ def page_form_data(page, **overrides):
     for flag in ("show_in_menu", "accepts_feedback", "is_home"):
         if getattr(page, flag):
             data[flag] = "on"
+    data.update(sources_form_data(page if page.pk else None))
     data.update(overrides)
+    return data
+
+
+def sources_form_data(page=None, new=()):
+    """The page form's Sources rows: ``page``'s saved sources unchanged, then the ``new`` dicts."""
+    saved = list(page.sources.all()) if page is not None else []
+    data = {
+        "sources-TOTAL_FORMS": str(len(saved) + len(new)),
+        "sources-INITIAL_FORMS": str(len(saved)),
+        "sources-MIN_NUM_FORMS": "0",
+        "sources-MAX_NUM_FORMS": "1000",
+    }
+    rows = [
+        {"id": s.pk, "page": page.pk, "title": s.title, "publisher": s.publisher,
+         "year": s.year or "", "url": s.url, "position": s.position}
+        for s in saved
+    ]  # fmt: skip
+    for i, row in enumerate([*rows, *new]):
+        data.update({f"sources-{i}-{name}": value for name, value in row.items()})
     return data
 
 
