@@ -7,6 +7,8 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 
+from pages.models import Page
+
 from .models import Feedback
 
 SIGNING_SALT = "feedback.forms.FeedbackForm.timestamp"
@@ -144,3 +146,15 @@ class FeedbackForm(forms.ModelForm):
                 self.page, issued_at=time.time() - settings.FEEDBACK_MIN_SECONDS
             )
         return cleaned_data
+
+
+class InsightForm(forms.Form):
+    """The insight page's choice of whose weekly chart to draw: one page, or all."""
+
+    page = forms.ModelChoiceField(
+        queryset=Page.objects.filter(feedback__isnull=False).distinct().order_by("path"),
+        required=False,
+        empty_label="All pages",
+        label="Chart for",
+        error_messages={"invalid_choice": "No feedback has been sent about that page."},
+    )

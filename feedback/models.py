@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Cast
+from django.db.models.lookups import Regex
 from django.utils import timezone
 from django.utils.text import Truncator
 
@@ -63,6 +65,12 @@ class Feedback(models.Model):
     reviewed_at = models.DateTimeField(
         null=True, blank=True, help_text="When the status or the note last changed."
     )
+    first_reviewed_at = models.DateTimeField(
+        "first reviewed",
+        null=True,
+        blank=True,
+        help_text="When the status first changed from New: the end of its wait for review.",
+    )
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -83,3 +91,65 @@ class Feedback(models.Model):
     @property
     def excerpt(self):
         return Truncator(" ".join(self.comments.split())).chars(80)
+
+
+def names_feedback(feedback_id):
+    """A filter condition: the access log entry names feedback record ``feedback_id``.
+
+    Works on every database: the ids are a JSON list, and in its text a whole
+    number stands between non-digits.
+    """
+    pattern = rf"(^|[^0-9]){int(feedback_id)}([^0-9]|$)"
+    return Regex(Cast("feedback_ids", models.TextField()), pattern)
+
+
+class AccessLogQuerySet(models.QuerySet):
+    def involving(self, feedback_id):
+        """Entries that name the feedback record ``feedback_id``."""
+        return self.filter(names_feedback(feedback_id))
+
+
+class AccessLog(models.Model):
+    """Who opened or exported which feedback, and when: an append-only record.
+
+    It keeps ids only, so it outlives purged feedback without keeping visitors' words,
+    and the staff member's username, so it outlives their account.
+    """
+
+    class Action(models.TextChoices):
+        VIEWED = "viewed", "Viewed"
+        EXPORTED = "exported", "Exported"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty if the account has since been deleted; the username is kept.",
+    )
+    username = models.CharField(max_length=150)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    at = models.DateTimeField("when", default=timezone.now, db_index=True)
+    feedback_ids = models.JSONField("feedback ids", default=list)
+    count = models.PositiveIntegerField("records", default=0)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "feedback access"
+        verbose_name_plural = "feedback access log"
+        # No add/change/delete permissions to grant: entries are written by the site only.
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.username} {self.action} {self.count} feedback at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        """Store a new entry; an existing one is never rewritten."""
+        if not self._state.adding:
+            raise ValueError("Access log entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Access log entries cannot be deleted.")

@@ -2,7 +2,7 @@ import reversion
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from pages.models import Page
+from pages.models import Page, Source
 from pages.starter_content import PAGES
 
 
@@ -28,7 +28,7 @@ class Command(BaseCommand):
             if Page.objects.filter(path=spec["path"]).exists():
                 kept += 1
                 continue
-            fields = {k: v for k, v in spec.items() if k != "path"}
+            fields = {k: v for k, v in spec.items() if k not in ("path", "sources")}
             page = Page(
                 slug=slug,
                 parent=Page.objects.get(path=parent_path) if parent_path else None,
@@ -39,5 +39,8 @@ class Command(BaseCommand):
                 page.is_home = False
             page.full_clean()
             page.save()
+            # Sources come only with a page created here, never onto an editor's page.
+            for position, source in enumerate(spec.get("sources", [])):
+                Source.objects.create(page=page, position=position, **source)
             created += 1
         return created, kept
