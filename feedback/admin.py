@@ -1,24 +1,28 @@
 import csv
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, Value
+from django.db.models import BooleanField, Case, Count, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from reversion.models import Version
 
+from pages import revisions
 from pages.admin import PageAdmin
 from pages.models import Page
 
 from . import insight
 from .audit import record_access
 from .forms import InsightForm
-from .models import AccessLog, Feedback, names_feedback
+from .models import AccessLog, Feedback, UrgentPhrase, names_feedback
 
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -30,11 +34,40 @@ def neutralise_cell(value):
     return f"'{text}" if text.startswith(FORMULA_TRIGGERS) else text
 
 
+class FeedbackAdminForm(forms.ModelForm):
+    """The review form: "addressed in revision" offers only the revisions of this page."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("addressed_in_version")
+        if field is None:  # read-only for this user
+            return
+        page_id = self.instance.page_id
+        if page_id is None:
+            # Kept as it is, so the status and note can still be saved.
+            field.disabled = True
+            field.help_text = "The page has been deleted, so there is no revision to choose."
+            version = self.instance.addressed_in_version
+            page_id = version.object_id if version else None
+            field.queryset = Version.objects.filter(pk=version.pk if version else None)
+        else:
+            field.queryset = revisions.versions_of(page_id)
+        numbers = revisions.revision_numbers(page_id) if page_id else {}
+        field.label_from_instance = lambda version: revisions.revision_label(
+            version, numbers.get(version.pk, "?")
+        )
+
+
 @admin.register(Feedback)
 class FeedbackAdmin(admin.ModelAdmin):
-    """The reviewers' inbox: what visitors sent stays as sent; staff set status and note."""
+    """The reviewers' inbox: what visitors sent stays as sent; staff set status and note.
 
+    Urgent feedback that is still new comes first, flagged.
+    """
+
+    form = FeedbackAdminForm
     list_display = [
+        "urgent_flag",
         "submitted_at",
         "page_display",
         "name",
@@ -44,7 +77,12 @@ class FeedbackAdmin(admin.ModelAdmin):
         "excerpt",
     ]
     list_display_links = ["submitted_at"]
-    list_filter = ["status", ("page", admin.RelatedOnlyFieldListFilter), "submitted_at"]
+    list_filter = [
+        "status",
+        "is_urgent",
+        ("page", admin.RelatedOnlyFieldListFilter),
+        "submitted_at",
+    ]
     search_fields = ["name", "username", "email", "comments"]
     ordering = ["-submitted_at"]
     date_hierarchy = "submitted_at"
@@ -60,12 +98,25 @@ class FeedbackAdmin(admin.ModelAdmin):
         "reviewed_by",
         "reviewed_at",
         "first_reviewed_at",
+        "is_urgent",
+        "reader_saw",
     ]
     fieldsets = [
         (
             "Sent by the visitor",
-            {"fields": ["page_link", "submitted_at", "name", "username", "email", "comments"]},
+            {
+                "fields": [
+                    "is_urgent",
+                    "page_link",
+                    "submitted_at",
+                    "name",
+                    "username",
+                    "email",
+                    "comments",
+                ]
+            },
         ),
+        ("What the reader saw", {"fields": ["reader_saw", "addressed_in_version"]}),
         (
             "Review",
             {
@@ -81,12 +132,24 @@ class FeedbackAdmin(admin.ModelAdmin):
     ]
     actions = ["mark_reviewed", "archive", "mark_spam", "export_csv"]
 
+    class Media:
+        css = {"all": ["css/admin-pages.css", "css/admin-feedback.css"]}
+
+    def get_ordering(self, request):
+        # Urgent feedback no one has reviewed yet goes to the top of the list.
+        urgent_and_new = Case(
+            When(is_urgent=True, status=Feedback.Status.NEW, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+        return [urgent_and_new.desc(), *self.ordering]
+
     def has_add_permission(self, request):
         # Feedback only ever comes from visitors, through the form.
         return False
 
     def save_model(self, request, obj, form, change):
-        if {"status", "staff_note"} & set(form.changed_data):
+        if {"status", "staff_note", "addressed_in_version"} & set(form.changed_data):
             obj.reviewed_by = request.user
             obj.reviewed_at = timezone.now()
         leaves_new = "status" in form.changed_data and obj.status != Feedback.Status.NEW
@@ -153,6 +216,19 @@ class FeedbackAdmin(admin.ModelAdmin):
     @admin.display(description="comments")
     def excerpt(self, feedback):
         return feedback.excerpt
+
+    @admin.display(description="urgent", ordering="is_urgent")
+    def urgent_flag(self, feedback):
+        if not feedback.is_urgent:
+            return ""
+        return format_html('<strong class="urgent-flag">{}</strong>', "URGENT")
+
+    @admin.display(description="the page then and now")
+    def reader_saw(self, feedback):
+        """The revision the visitor read, and how the page has changed since."""
+        return render_to_string(
+            "admin/feedback/feedback/reader_saw.html", reader_saw_context(feedback)
+        )
 
     def _set_status(self, request, queryset, status):
         # Rows already in that status keep their original reviewer and time.
@@ -249,6 +325,25 @@ def feedback_links(ids, limit=None):
     return format_html("{} and {} more", links, rest) if rest else links
 
 
+def reader_saw_context(feedback):
+    version = feedback.page_version
+    if version is None:
+        return {"version": None}
+    context = {
+        "version": version,
+        "label": revisions.revision_label(
+            version, revisions.revision_numbers(version.object_id).get(version.pk, "?")
+        ),
+        "body_read": revisions.revision_values(version).get("body", ""),
+        "page": feedback.page,
+    }
+    if feedback.page is not None:
+        changes = revisions.compare(version, feedback.page)
+        context["text_changes"] = [change for change in changes if change.diff]
+        context["other_changes"] = [change for change in changes if not change.diff]
+    return context
+
+
 CSV_COLUMNS = [
     "id",
     "sent",
@@ -316,3 +411,15 @@ class PageWithFeedbackAdmin(PageAdmin):
         query = urlencode({"page__id__exact": page.pk, "status__exact": Feedback.Status.NEW})
         url = f"{reverse('admin:feedback_feedback_changelist')}?{query}"
         return format_html('<a href="{}">{}</a>', url, page.new_feedback_count)
+
+
+@admin.register(UrgentPhrase)
+class UrgentPhraseAdmin(admin.ModelAdmin):
+    """The words that mark new feedback urgent. Untick a phrase rather than delete it."""
+
+    list_display = ["phrase", "active", "notes"]
+    list_editable = ["active"]
+    list_filter = ["active"]
+    search_fields = ["phrase", "notes"]
+    ordering = ["phrase"]
+    fields = ["phrase", "active", "notes"]

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core import signing
 
 from pages.models import Page
+from pages.revisions import latest_version_id
 
 from .models import Feedback
 
@@ -19,10 +20,12 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 CONTROL_CHARACTERS_EXCEPT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def make_token(page, *, issued_at=None):
-    """A signed note of which page the form belongs to and when it was handed out."""
+def make_token(page, *, issued_at=None, version_id=None):
+    """A signed note of which page the form belongs to, when it was handed out, and
+    which saved revision of the page (a reversion Version pk, or None) was on screen."""
     issued_at = time.time() if issued_at is None else issued_at
-    return signing.dumps({"page": page.pk, "at": int(issued_at)}, salt=SIGNING_SALT)
+    payload = {"page": page.pk, "at": int(issued_at), "v": version_id}
+    return signing.dumps(payload, salt=SIGNING_SALT)
 
 
 class Token(enum.Enum):
@@ -71,20 +74,38 @@ class FeedbackForm(forms.ModelForm):
     def __init__(self, data=None, *args, page, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.page = page
-        self.fields["timestamp"].initial = make_token(page)
+        if not self.is_bound:  # a bound form sends back the token it came with
+            self.fields["timestamp"].initial = make_token(page, version_id=latest_version_id(page))
         # The browser would silently cut a longer paste at maxlength; the server's
         # "too long" message keeps the whole text for the visitor to shorten.
         self.fields["comments"].widget.attrs.pop("maxlength", None)
 
     @cached_property
-    def token(self):
-        """How the signed timestamp this form came back with compares to now."""
+    def payload(self):
+        """The signed data this form came back with, or None if missing or altered."""
         value = self.data.get(self.add_prefix("timestamp"), "")
         try:
             payload = signing.loads(value, salt=SIGNING_SALT)
-            belongs_here = payload["page"] == self.page.pk
-            age = time.time() - float(payload["at"])
-        except (signing.BadSignature, KeyError, TypeError, ValueError):
+        except signing.BadSignature:
+            return None
+        return payload if isinstance(payload, dict) else None
+
+    @property
+    def read_version_id(self):
+        """The revision the visitor was reading when the form was rendered (a Version pk).
+
+        Signed with the timestamp, so it cannot be altered; None if unknown.
+        """
+        version_id = (self.payload or {}).get("v")
+        return version_id if isinstance(version_id, int) else None
+
+    @cached_property
+    def token(self):
+        """How the signed timestamp this form came back with compares to now."""
+        try:
+            belongs_here = self.payload["page"] == self.page.pk
+            age = time.time() - float(self.payload["at"])
+        except (KeyError, TypeError, ValueError):
             return Token.FORGED
         if not belongs_here:
             return Token.FORGED
@@ -143,7 +164,9 @@ class FeedbackForm(forms.ModelForm):
             # as handed out FEEDBACK_MIN_SECONDS ago.
             self.data = self.data.copy()
             self.data[self.add_prefix("timestamp")] = make_token(
-                self.page, issued_at=time.time() - settings.FEEDBACK_MIN_SECONDS
+                self.page,
+                issued_at=time.time() - settings.FEEDBACK_MIN_SECONDS,
+                version_id=self.read_version_id,  # still the text they read and wrote about
             )
         return cleaned_data
 

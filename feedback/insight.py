@@ -10,23 +10,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from statistics import median
 
-from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
 from .models import Feedback
 
 WEEKS = 26  # about six months
 REVIEWED_STATUSES = (Feedback.Status.REVIEWED, Feedback.Status.ARCHIVED)
-
-
-def urgent_q():
-    """Feedback flagged urgent.
-
-    The urgent flag (``Feedback.is_urgent``) comes with the "care" branch; until it
-    is merged, nothing is urgent.
-    """
-    field_names = {f.name for f in Feedback._meta.get_fields()}
-    return Q(is_urgent=True) if "is_urgent" in field_names else Q(pk__in=[])
 
 
 def counted_feedback():
@@ -78,10 +67,8 @@ def page_figures(feedback=None):
     title. Pages with urgent, then with new feedback, come first.
     """
     feedback = counted_feedback() if feedback is None else feedback
-    rows = feedback.annotate(
-        urgent=Case(When(urgent_q(), then=Value(True)), default=Value(False)),
-    ).values_list(
-        "page_id", "page__title", "page_title", "page_path", "status", "urgent",
+    rows = feedback.values_list(
+        "page_id", "page__title", "page_title", "page_path", "status", "is_urgent",
         "submitted_at", "first_reviewed_at",
     )  # fmt: skip
     pages = {}

@@ -12,7 +12,7 @@ from reversion import set_comment
 from reversion.admin import VersionAdmin
 
 from . import revisions
-from .models import Page, Redirect, Source
+from .models import Page, Redirect, SiteSettings, Source
 from .views import render_page
 
 
@@ -340,3 +340,40 @@ class RedirectAdmin(admin.ModelAdmin):
     @admin.display(description="sends visitors to", ordering="target_page__path")
     def target(self, redirect):
         return redirect.target_url
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(admin.ModelAdmin):
+    """The one row of site-wide wording; the list goes straight to it."""
+
+    list_display = ["__str__", "show_crisis_line", "crisis_page", "updated_at"]
+    list_filter = ["show_crisis_line"]
+    search_fields = ["crisis_text"]
+    ordering = ["pk"]
+    list_select_related = ["crisis_page"]
+    autocomplete_fields = ["crisis_page"]
+    readonly_fields = ["updated_at"]
+    fieldsets = [
+        (
+            "Crisis line",
+            {
+                "description": "Shown at the top of every page, above the feedback form and "
+                "with its thank-you. Changes are live as soon as you save.",
+                "fields": ["show_crisis_line", "crisis_text", "crisis_link_text", "crisis_page"],
+            },
+        ),
+        (None, {"fields": ["updated_at"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not SiteSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        # The site always reads this row; switch the crisis line off instead.
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        settings = SiteSettings.objects.first()
+        if settings is not None and self.has_view_or_change_permission(request, settings):
+            return redirect("admin:pages_sitesettings_change", quote(settings.pk))
+        return super().changelist_view(request, extra_context)

@@ -604,3 +604,85 @@ def _is_site_path(value):
         and "\\" not in value
         and url_has_allowed_host_and_scheme(value, allowed_hosts=None)
     )
+
+
+# The starter content's crisis page; new settings point at it when it exists.
+DEFAULT_CRISIS_PAGE_PATH = "crisis-resources"
+
+
+class SiteSettings(models.Model):
+    """Site-wide wording editors change without a release: one row, pk 1.
+
+    Read per request through the cached page tree (pages/tree.py), whose key
+    includes this row's ``updated_at``, so a save is seen by every app server at
+    once and costs visitors no extra query.
+    """
+
+    SINGLETON_PK = 1
+
+    show_crisis_line = models.BooleanField(
+        "show the crisis line",
+        default=True,
+        help_text="A short line at the top of every page and by the feedback form pointing "
+        "people in crisis to help. Untick to hide it everywhere.",
+    )
+    crisis_text = models.CharField(
+        max_length=300,
+        default="In crisis or thinking about suicide? In the US, call or text 988 "
+        "(Suicide & Crisis Lifeline), any time.",
+        help_text="Keep it short and calm, with the number to call or text.",
+    )
+    crisis_link_text = models.CharField(
+        "crisis link text",
+        max_length=100,
+        default="More crisis resources",
+        help_text="The words of the link to the crisis page.",
+    )
+    crisis_page = models.ForeignKey(
+        Page,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The page the crisis line links to. Leave empty for the text alone.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = "site settings"
+        verbose_name_plural = "site settings"
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="site_settings_single_row"),
+        ]
+
+    def __str__(self):
+        return "Site settings"
+
+    def save(self, *args, **kwargs):
+        self.pk = self.SINGLETON_PK  # there is only ever the one row
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.crisis_page_id and not Page.objects.published().filter(pk=self.crisis_page_id):
+            raise ValidationError(
+                {
+                    "crisis_page": ValidationError(
+                        "Visitors cannot see this page (it is a draft, scheduled, or under a "
+                        "hidden page). Publish it first, or choose another.",
+                        code="crisis_page_hidden",
+                    )
+                }
+            )
+
+    @classmethod
+    def load(cls):
+        """The settings row, created with the defaults (and the starter crisis page) if missing."""
+        settings, _ = cls.objects.get_or_create(
+            pk=cls.SINGLETON_PK,
+            # A callable: the page is looked up only when the row is created.
+            defaults={
+                "crisis_page": lambda: Page.objects.filter(path=DEFAULT_CRISIS_PAGE_PATH).first()
+            },
+        )
+        return settings

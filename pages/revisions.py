@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from difflib import SequenceMatcher
 
+from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.formats import date_format
 from django.utils.html import escape, format_html
@@ -36,6 +37,37 @@ def versions_of(page_pk):
         .select_related("revision__user")
         .order_by("-revision__date_created", "-pk")
     )
+
+
+def latest_version_id(page):
+    """The pk of the newest saved revision of ``page``, or None; cached per page save.
+
+    Every revision is made together with a save of the page, which moves
+    ``updated_at``: a key made of both can never name an out-of-date answer, so
+    a page view usually costs no query for it.
+    """
+    if page.pk is None or page.updated_at is None:
+        return None
+    key = f"pages:latest-version:{page.pk}:{page.updated_at.timestamp()}"
+    found = cache.get(key)
+    if found is None:
+        newest = versions_of(page.pk).values_list("pk", flat=True).first()
+        found = {"pk": newest}  # a dict, so "no revision" is cached too
+        cache.set(key, found, 60 * 60 * 24)
+    return found["pk"]
+
+
+def revision_numbers(page_pk):
+    """Each saved revision's number in the page's history, oldest first: {version pk: N}."""
+    oldest_first = versions_of(page_pk).order_by("revision__date_created", "pk")
+    return {pk: n for n, pk in enumerate(oldest_first.values_list("pk", flat=True), start=1)}
+
+
+def revision_label(version, number):
+    """ "Revision 3 — 21 November 2026, 10:04 by sam": how reviewers name a revision."""
+    when = date_format(localtime(version.revision.date_created), "DATETIME_FORMAT")
+    user = version.revision.user
+    return f"Revision {number} — {when}" + (f" by {user.get_username()}" if user else "")
 
 
 def revision_values(version):

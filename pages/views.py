@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from .models import Page, Redirect
 from .search import MAX_QUERY_CHARS, search_pages, search_terms
-from .tree import get_tree
+from .tree import last_known_crisis_line, tree_for
 
 RESULTS_PER_PAGE = 10
 
@@ -46,7 +46,7 @@ def render_page(request, page, *, unsaved=False, extra_context=None):
 
     ``unsaved`` marks an editor's preview of form data that was not saved.
     """
-    tree = get_tree()
+    tree = tree_for(request)
     is_preview = unsaved or page.path not in tree.by_path
     context = {
         "page": page,
@@ -92,8 +92,9 @@ def page_not_found(request, exception):
 
 @requires_csrf_token
 def server_error(request):
-    # Rendered without the menu: the database may be the thing that failed.
-    return render(request, "500.html", status=500)
+    # Rendered without the menu: the database may be the thing that failed. The
+    # crisis line is the one last cached (or the defaults), for the same reason.
+    return render(request, "500.html", {"crisis_line": last_known_crisis_line()}, status=500)
 
 
 def csrf_failure(request, reason=""):

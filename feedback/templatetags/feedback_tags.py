@@ -16,10 +16,14 @@ def feedback_form(context, page):
     form = getattr(context.get("request"), "feedback_form", None)
     if form is None or form.page != page:
         form = FeedbackForm(page=page)
+    messages = [m for m in context.get("messages", ()) if "feedback" in m.tags]
     return {
         "page": page,
         "form": form,
         "feedback_email": settings.FEEDBACK_EMAIL,
         "csrf_token": context.get("csrf_token"),
-        "messages": context.get("messages", ()),
+        "messages": messages,
+        "crisis_line": context.get("crisis_line"),
+        # After urgent feedback the crisis box replaces the usual line above the form.
+        "crisis_box": any("crisis" in m.tags for m in messages),
     }

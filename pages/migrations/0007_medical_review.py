@@ -30,7 +30,7 @@ def remove_source_permissions(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("pages", "0005_editors_manage_redirects")]
+    dependencies = [("pages", "0006_site_settings")]
 
     operations = [
         migrations.AddField(

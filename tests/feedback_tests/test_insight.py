@@ -77,8 +77,14 @@ def test_median_time_to_review_per_page_and_overall(known_data):
     assert total.median_review_time == timedelta(hours=4)  # of 2h, 4h, 10h
 
 
-def test_nothing_is_urgent_until_feedback_is_flagged(known_data):
+def test_urgent_feedback_is_counted_per_page_and_puts_its_page_first(known_data):
     assert insight.all_pages(insight.page_figures()).urgent == 0
+    sent(known_data["infusions"], NOW - timedelta(days=1), is_urgent=True)
+    sent(known_data["infusions"], NOW - timedelta(days=1), is_urgent=True, status="spam")
+    figures = insight.page_figures()
+    assert figures[0].title == "Infusions"
+    assert (figures[0].urgent, figures[0].new) == (1, 1)  # the spam one is not counted
+    assert insight.all_pages(figures).urgent == 1
 
 
 def test_a_review_time_never_goes_below_zero(page):

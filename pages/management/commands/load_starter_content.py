@@ -2,7 +2,7 @@ import reversion
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from pages.models import Page, Source
+from pages.models import DEFAULT_CRISIS_PAGE_PATH, Page, SiteSettings, Source
 from pages.starter_content import PAGES
 
 
@@ -19,10 +19,26 @@ class Command(BaseCommand):
         with reversion.create_revision():
             reversion.set_comment("Loaded from the starter content.")
             created, kept = self.load()
-        self.stdout.write(f"Starter content: {created} page(s) created, {kept} already present.")
+        self.link_crisis_page(created)
+        self.stdout.write(
+            f"Starter content: {len(created)} page(s) created, {kept} already present."
+        )
+
+    def link_crisis_page(self, created):
+        """Point the crisis line at the starter crisis page, if this run created it.
+
+        Only then: an editor who has chosen another page, or none, keeps their choice.
+        """
+        if DEFAULT_CRISIS_PAGE_PATH not in created:
+            return
+        settings = SiteSettings.load()
+        if settings.crisis_page_id is None:
+            settings.crisis_page = Page.objects.get(path=DEFAULT_CRISIS_PAGE_PATH)
+            settings.save()
 
     def load(self):
-        created = kept = 0
+        """Create the missing starter pages; return the created paths and the count kept."""
+        created, kept = [], 0
         for spec in PAGES:
             parent_path, _, slug = spec["path"].rpartition("/")
             if Page.objects.filter(path=spec["path"]).exists():
@@ -42,5 +58,5 @@ class Command(BaseCommand):
             # Sources come only with a page created here, never onto an editor's page.
             for position, source in enumerate(spec.get("sources", [])):
                 Source.objects.create(page=page, position=position, **source)
-            created += 1
+            created.append(spec["path"])
         return created, kept
