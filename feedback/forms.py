@@ -7,6 +7,9 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 
+from pages.models import Page
+from pages.revisions import latest_version_id
+
 from .models import Feedback
 
 SIGNING_SALT = "feedback.forms.FeedbackForm.timestamp"
@@ -17,20 +20,23 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 CONTROL_CHARACTERS_EXCEPT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def make_token(page, *, issued_at=None):
-    """A signed note of which page the form belongs to and when it was handed out."""
-    return token_for(page.pk, issued_at=issued_at)
+def make_token(page, *, issued_at=None, version_id=None):
+    """A signed note of which page the form belongs to, when it was handed out, and
+    which saved revision of the page (a reversion Version pk, or None) was on screen."""
+    return token_for(page.pk, issued_at=issued_at, version_id=version_id)
 
 
-def token_for(page_pk, *, issued_at=None):
+def token_for(page_pk, *, issued_at=None, version_id=None):
     issued_at = time.time() if issued_at is None else issued_at
-    return signing.dumps({"page": page_pk, "at": int(issued_at)}, salt=SIGNING_SALT)
+    payload = {"page": page_pk, "at": int(issued_at), "v": version_id}
+    return signing.dumps(payload, salt=SIGNING_SALT)
 
 
-def fresh_token(request, page_pk):
-    """A token issued now for the page ``page_pk``: filled into each response of a
-    cached page, so the timestamp is this visitor's, never the cached render's."""
-    return token_for(int(page_pk))
+def fresh_token(request, page_pk, version_id):
+    """A token issued now for the page ``page_pk`` as of revision ``version_id``: filled
+    into each response of a cached page, so the timestamp is this visitor's, never the
+    cached render's (the revision is the page's, and changes only with the page)."""
+    return token_for(page_pk, version_id=version_id)
 
 
 class Token(enum.Enum):
@@ -79,20 +85,40 @@ class FeedbackForm(forms.ModelForm):
     def __init__(self, data=None, *args, page, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.page = page
-        self.fields["timestamp"].initial = make_token(page)
+        self.version_id = None
+        if not self.is_bound:  # a bound form sends back the token it came with
+            self.version_id = latest_version_id(page)
+            self.fields["timestamp"].initial = make_token(page, version_id=self.version_id)
         # The browser would silently cut a longer paste at maxlength; the server's
         # "too long" message keeps the whole text for the visitor to shorten.
         self.fields["comments"].widget.attrs.pop("maxlength", None)
 
     @cached_property
-    def token(self):
-        """How the signed timestamp this form came back with compares to now."""
+    def payload(self):
+        """The signed data this form came back with, or None if missing or altered."""
         value = self.data.get(self.add_prefix("timestamp"), "")
         try:
             payload = signing.loads(value, salt=SIGNING_SALT)
-            belongs_here = payload["page"] == self.page.pk
-            age = time.time() - float(payload["at"])
-        except (signing.BadSignature, KeyError, TypeError, ValueError):
+        except signing.BadSignature:
+            return None
+        return payload if isinstance(payload, dict) else None
+
+    @property
+    def read_version_id(self):
+        """The revision the visitor was reading when the form was rendered (a Version pk).
+
+        Signed with the timestamp, so it cannot be altered; None if unknown.
+        """
+        version_id = (self.payload or {}).get("v")
+        return version_id if isinstance(version_id, int) else None
+
+    @cached_property
+    def token(self):
+        """How the signed timestamp this form came back with compares to now."""
+        try:
+            belongs_here = self.payload["page"] == self.page.pk
+            age = time.time() - float(self.payload["at"])
+        except (KeyError, TypeError, ValueError):
             return Token.FORGED
         if not belongs_here:
             return Token.FORGED
@@ -151,6 +177,20 @@ class FeedbackForm(forms.ModelForm):
             # as handed out FEEDBACK_MIN_SECONDS ago.
             self.data = self.data.copy()
             self.data[self.add_prefix("timestamp")] = make_token(
-                self.page, issued_at=time.time() - settings.FEEDBACK_MIN_SECONDS
+                self.page,
+                issued_at=time.time() - settings.FEEDBACK_MIN_SECONDS,
+                version_id=self.read_version_id,  # still the text they read and wrote about
             )
         return cleaned_data
+
+
+class InsightForm(forms.Form):
+    """The insight page's choice of whose weekly chart to draw: one page, or all."""
+
+    page = forms.ModelChoiceField(
+        queryset=Page.objects.filter(feedback__isnull=False).distinct().order_by("path"),
+        required=False,
+        empty_label="All pages",
+        label="Chart for",
+        error_messages={"invalid_choice": "No feedback has been sent about that page."},
+    )

@@ -12,6 +12,7 @@ from .forms import FeedbackForm
 from .services import submit_feedback
 
 THANKS = "Thank you. Your comments have been sent privately to the team."
+CRISIS_NOTICE = "If you need support right now, help is available."
 
 
 def submit(request, page_id):
@@ -28,15 +29,21 @@ def submit(request, page_id):
         return render_page(request, page, form, status=HTTPStatus.BAD_REQUEST)
     if not ratelimit.allow(request):
         return rate_limited(request, page, form)
-    submit_feedback(page=page, data=form.cleaned_data)
-    return thank(request, page)
+    feedback = submit_feedback(
+        page=page, data=form.cleaned_data, read_version_id=form.read_version_id
+    )
+    return thank(request, page, crisis=feedback.is_urgent)
 
 
 def form_anchor(page):
     return f"{page.get_absolute_url()}#feedback"
 
 
-def thank(request, page):
+def thank(request, page, *, crisis=False):
+    """The thank-you; after urgent feedback, the crisis resources first and nothing more."""
+    if crisis:
+        # Rendered from the site settings by feedback/form_section.html.
+        messages.info(request, CRISIS_NOTICE, extra_tags="feedback crisis")
     messages.success(request, THANKS, extra_tags="feedback")
     return redirect(form_anchor(page))
 

@@ -37,8 +37,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "django.contrib.postgres",
     "crispy_forms",
     "crispy_bootstrap5",
+    "reversion",
     "pages",
     "feedback",
 ]
@@ -170,6 +173,11 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # told about new feedback, and the guards against abuse.
 FEEDBACK_EMAIL = env.str("FEEDBACK_EMAIL", default="feedback@example.org")
 FEEDBACK_NOTIFY_EMAILS = env.list("FEEDBACK_NOTIFY_EMAILS", default=[])
+# Who is alerted at once when feedback reads as urgent (suicide or self-harm).
+FEEDBACK_URGENT_EMAILS = env.list("FEEDBACK_URGENT_EMAILS", default=[])
+# Off: notifications say only that feedback arrived, with links. On: they also
+# carry the visitor's name, contact details and comments.
+FEEDBACK_NOTIFY_FULL_TEXT = env.bool("FEEDBACK_NOTIFY_FULL_TEXT", default=False)
 FEEDBACK_RATE_LIMIT = env.int("FEEDBACK_RATE_LIMIT", default=5)
 FEEDBACK_RATE_WINDOW = env.int("FEEDBACK_RATE_WINDOW", default=600)
 FEEDBACK_MIN_SECONDS = env.float("FEEDBACK_MIN_SECONDS", default=2.0)

@@ -8,8 +8,7 @@ class PagesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from .models import Page
-        from .tree import page_changed
+        from .tree import content_changed
 
-        post_save.connect(page_changed, sender=Page, dispatch_uid="pages-generation-save")
-        post_delete.connect(page_changed, sender=Page, dispatch_uid="pages-generation-delete")
+        post_save.connect(content_changed, dispatch_uid="pages-generation-save")
+        post_delete.connect(content_changed, dispatch_uid="pages-generation-delete")

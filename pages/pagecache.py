@@ -22,7 +22,7 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 
-from .tree import get_tree, site_stamp
+from .tree import site_stamp, tree_for
 
 # Entries of an old stamp are never read again; this only bounds their memory.
 TIMEOUT = int(timedelta(hours=6).total_seconds())
@@ -134,9 +134,9 @@ class CachedPage:
 
 
 def serve(request, render):
-    """The page for ``request`` from the cache, rendering it with ``render(stamp)``
-    (which may raise Http404 or return a redirect) when the cache does not have it."""
-    stamp = site_stamp()
+    """The page for ``request`` from the cache, rendering it with ``render()`` (which
+    may raise Http404 or return a redirect) when the cache does not have it."""
+    stamp = request._site_stamp = site_stamp()  # the tree of this request is read under it
     # Scheme and host are in the key because absolute links in a page use them; the
     # raw Host header is enough here, as rendering validates it. The query string
     # changes nothing in a page, so it is left out.
@@ -146,13 +146,13 @@ def serve(request, render):
     if entry is None or entry.expired():
         request._pagecache_holes = holes = {}
         try:
-            response = render(stamp)
+            response = render()
         finally:
             request._pagecache_holes = None
         if response.status_code != 200:
             return response
         html = response.content.decode(response.charset)
-        entry = CachedPage.from_render(html, holes, get_tree(stamp).valid_until)
+        entry = CachedPage.from_render(html, holes, tree_for(request).valid_until)
         cache.set(key, entry, TIMEOUT)
     if len(_recent) >= RECENT_LIMIT:
         _recent.clear()

@@ -22,12 +22,16 @@ def feedback_form(context, page):
         if request is not None and pagecache.is_rendering_for_cache(request):
             # The page is about to be shared: each response gets its own timestamp.
             form.fields["timestamp"].initial = pagecache.per_request(
-                request, "feedback_token", page.pk
+                request, "feedback_token", page.pk, form.version_id
             )
+    messages = [m for m in context.get("messages", ()) if "feedback" in m.tags]
     return {
         "page": page,
         "form": form,
         "feedback_email": settings.FEEDBACK_EMAIL,
         "csrf_token": context.get("csrf_token"),
-        "messages": context.get("messages", ()),
+        "messages": messages,
+        "crisis_line": context.get("crisis_line"),
+        # After urgent feedback the crisis box replaces the usual line above the form.
+        "crisis_box": any("crisis" in m.tags for m in messages),
     }

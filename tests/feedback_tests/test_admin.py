@@ -82,11 +82,14 @@ def test_who_may_open_each_feedback_admin_url_and_export(role, client_for, feedb
     assert Feedback.objects.filter(pk=feedback.pk).exists()  # a GET never deletes
 
 
-def test_reviewers_group_may_view_and_change_feedback_and_nothing_else():
+def test_reviewers_group_may_view_and_change_feedback_and_edit_urgent_phrases_only():
     group = Group.objects.get(name="Feedback reviewers")
     assert sorted(group.permissions.values_list("codename", flat=True)) == [
+        "add_urgentphrase",
         "change_feedback",
+        "change_urgentphrase",
         "view_feedback",
+        "view_urgentphrase",
     ]
 
 

@@ -39,8 +39,39 @@ def test_new_feedback_sends_one_email_to_the_team_after_it_is_committed(
     assert message.subject == "New feedback on “Cost”"
     assert f"https://network.example/admin/feedback/feedback/{feedback.pk}/change/" in message.body
     assert "https://network.example/learn/cost/" in message.body
-    assert "Please cite the 2023 trial." in message.body
-    assert "Sam Kay" in message.body
+    # By default nothing the visitor wrote or who they are: a count and the links.
+    assert "Please cite the 2023 trial." not in message.body
+    assert "Sam Kay" not in message.body
+    assert "New feedback waiting for review: 1" in message.body
+    assert "https://network.example/admin/feedback/feedback/?status__exact=new" in message.body
+
+
+def test_the_count_is_of_all_feedback_still_waiting_for_review(
+    page, mailoutbox, django_capture_on_commit_callbacks
+):
+    Feedback.objects.create(page=page, name="A", comments="Old, seen.", status="reviewed")
+    Feedback.objects.create(page=page, name="B", comments="Waiting.")
+    with django_capture_on_commit_callbacks(execute=True):
+        submit_feedback(page=page, data={"name": "Sam", "comments": "Hi."})
+    assert "New feedback waiting for review: 2" in mailoutbox[0].body
+
+
+def test_with_full_text_allowed_the_email_carries_what_the_visitor_sent(
+    page, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.FEEDBACK_NOTIFY_FULL_TEXT = True
+    data = {
+        "name": "Sam Kay",
+        "comments": "Please cite the 2023 trial.",
+        "email": "sam@example.com",
+        "username": "sam_k",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        submit_feedback(page=page, data=data)
+    body = mailoutbox[0].body
+    for sent in data.values():
+        assert sent in body
+    assert "New feedback waiting for review: 1" in body
 
 
 def test_posting_the_form_sends_the_email(
@@ -81,8 +112,9 @@ def test_no_email_is_attempted_when_nobody_is_to_be_told(
 
 
 def test_newlines_in_visitor_fields_cannot_reach_a_header(
-    page, mailoutbox, django_capture_on_commit_callbacks
+    page, settings, mailoutbox, django_capture_on_commit_callbacks
 ):
+    settings.FEEDBACK_NOTIFY_FULL_TEXT = True  # the visitor's text is in the email
     hostile = "Eve\r\nBcc: victim@evil.example\r\nSubject: free pills"
     data = {"name": hostile, "username": hostile, "email": "", "comments": hostile}
     with django_capture_on_commit_callbacks(execute=True):
