@@ -323,6 +323,7 @@ def describe_machine():
 def main():
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: `apt-get install wrk` (Debian) or your system's package.")
+    load_before = os.getloadavg()[0]
     manage("sqlite://:memory:", "collectstatic", "--noinput", "--verbosity", "0")
     results = {}
     with tempfile.TemporaryDirectory(prefix="ks-bench-") as tmp:
@@ -333,6 +334,8 @@ def main():
         if postgres_url:
             results["PostgreSQL"] = bench_database("PostgreSQL", postgres_url, workdir)
     print(f"\nMeasured {describe_machine()}")
+    # Anything else running on the machine takes cores from both sides of the test.
+    print(f"1-minute load average before the run: {load_before:.2f}")
     for label, result in results.items():
         print_table(label, result)
 
