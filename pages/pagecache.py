@@ -2,10 +2,10 @@
 
 A cached page view costs no query with a shared cache such as Redis, or one small
 one with a per-process cache (``site_stamp()`` explains why). The page is rendered
-once per stamp, with every per-request part (the CSRF token, a
-form's signed timestamp) left as a marker that is filled in afresh for each
-response: no visitor is ever sent another visitor's token, and because the stamp
-changes when an editor saves, their change is live at once everywhere.
+once per stamp, with every per-request part (the CSRF token, a form's signed
+timestamp) left as a marker that is filled in afresh for each response: no visitor
+is ever sent another visitor's token, and because the stamp changes when an editor
+saves, their change is live at once everywhere.
 """
 
 import functools
@@ -138,8 +138,8 @@ def serve(request, render):
     may raise Http404 or return a redirect) when the cache does not have it."""
     stamp = request._site_stamp = site_stamp()  # the tree of this request is read under it
     # Scheme and host are in the key because absolute links in a page use them; the
-    # raw Host header is enough here, as rendering validates it. The query string
-    # changes nothing in a page, so it is left out.
+    # raw Host header will do, as CommonMiddleware has already checked it against
+    # ALLOWED_HOSTS. The query string changes nothing in a page, so it is left out.
     address = f"{request.scheme}://{request.META.get('HTTP_HOST', '')}{request.path}"
     key = f"pages:view:{release()}:{stamp}:{hashlib.md5(address.encode()).hexdigest()}"  # noqa: S324
     entry = _recent.get(key) or cache.get(key)
