@@ -103,8 +103,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# CACHE_URL, or else REDIS_URL as many hosts name it; each process's memory by default.
 CACHES = {
-    "default": env.cache_url("CACHE_URL", default="locmemcache://ketamine-site"),
+    "default": env.cache_url(
+        "CACHE_URL", default=env.str("REDIS_URL", default="") or "locmemcache://ketamine-site"
+    ),
 }
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     CACHES["default"]["BACKEND"] = "ketamine_site.cache.RedisCache"

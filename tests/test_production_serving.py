@@ -138,10 +138,11 @@ def test_concurrent_writes_on_a_sqlite_file_all_succeed_in_wal_mode(tmp_path):
     assert outcome == {"errors": [], "count": 8 * 15, "journal": "wal"}
 
 
-def test_a_redis_cache_url_selects_the_redis_cache_that_reuses_its_client():
+@pytest.mark.parametrize("variable", ["CACHE_URL", "REDIS_URL"])
+def test_a_redis_url_selects_the_redis_cache_that_reuses_its_client(variable):
     snippet = (
         "import django, json; from django.conf import settings; "
-        "print(settings.CACHES['default']['BACKEND'])"
+        "print(settings.CACHES['default']['BACKEND'], settings.CACHES['default']['LOCATION'])"
     )
     result = subprocess.run(
         [sys.executable, "-c", snippet],
@@ -150,12 +151,12 @@ def test_a_redis_cache_url_selects_the_redis_cache_that_reuses_its_client():
             "PATH": os.environ["PATH"],
             "DJANGO_SETTINGS_MODULE": "ketamine_site.settings",
             "SECRET_KEY": "x",
-            "CACHE_URL": "redis://127.0.0.1:6379/3",
+            variable: "redis://127.0.0.1:6379/3",
         },
         capture_output=True,
         text=True,
         check=True,
     )
-    assert result.stdout.strip() == "ketamine_site.cache.RedisCache"
+    assert result.stdout.split() == ["ketamine_site.cache.RedisCache", "redis://127.0.0.1:6379/3"]
     client = RedisCache("redis://127.0.0.1:6379/3", {})._cache
     assert client.get_client() is client.get_client()  # no new redis.Redis per call
