@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.db import connections
 from playwright.sync_api import expect, sync_playwright
 
 from .tools import DESKTOP, PHONE, launch_chromium
@@ -26,7 +27,15 @@ PASSWORD = "correct-horse-battery-staple"
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium for the whole run; each test gets fresh contexts."""
+    wrappers = {alias: connections[alias] for alias in connections}
     with sync_playwright() as playwright:
+        # Between its calls, Playwright's sync API marks its event loop as running in
+        # this thread, and Django then keeps database connections per async context
+        # instead of per thread: the tests would get new connections, without the
+        # test database's saved state (serialized rollback) and apart from the one
+        # the live server shares. Hand Django the connections it already had.
+        for alias, wrapper in wrappers.items():
+            connections[alias] = wrapper
         browser = launch_chromium(playwright)
         yield browser
         browser.close()
