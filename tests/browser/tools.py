@@ -56,10 +56,34 @@ def fill_feedback(page, *, name="", email="", comments=""):
 
 
 def send_feedback(page, **fields):
-    """Fill in the feedback form and press its button; wait for the answer to load."""
+    """Fill in the feedback form and press its button; return the answer once loaded."""
     fill_feedback(page, **fields)
-    with page.expect_navigation():
+    with page.expect_navigation() as answer:
         page.get_by_role("button", name="Send feedback").click()
+    return answer.value
+
+
+# The pages the standards checks hold to account (and the screenshots show), by name.
+VIEWS = ["home", "learn", "opposition-child", "form-errors", "confirmation", "not-found"]
+MISTAKES = {"name": "", "email": "sam@example", "comments": "The table needs a source."}
+GOOD_FEEDBACK = {"name": "Sam Visitor", "comments": "Clear and fair, thank you."}
+
+
+def show(page, base, view):
+    """Bring ``page`` to one of VIEWS on the site at ``base``; return the HTTP status."""
+    if view == "form-errors":
+        page.goto(f"{base}{PSYCHIATRISTS}")
+        return send_feedback(page, **MISTAKES).status
+    if view == "confirmation":
+        page.goto(f"{base}{PSYCHIATRISTS}")
+        return send_feedback(page, **GOOD_FEEDBACK).status
+    path = {
+        "home": "/",
+        "learn": "/learn/",
+        "opposition-child": PSYCHIATRISTS,
+        "not-found": "/learn/no-such-page/",
+    }[view]
+    return page.goto(f"{base}{path}").status
 
 
 def run_axe(page):
