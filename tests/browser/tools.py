@@ -97,11 +97,14 @@ def run_axe(page):
         raise RuntimeError(f"{AXE_JS} is missing. {SETUP_HINT}")
     if not page.evaluate("typeof window.axe === 'object'"):
         page.add_script_tag(path=str(AXE_JS))
-    # Every rule axe has, with color-contrast (WCAG 2 AA, 4.5:1 for text, 3:1 for large
-    # text) named to make sure it runs: it is the suite's contrast check.
+    # Every rule axe runs by default, and two named to be sure they run: color-contrast
+    # (WCAG 2 AA 1.4.3: 4.5:1 for text, 3:1 for large text), the suite's contrast
+    # check, and target-size (WCAG 2.2 AA 2.5.8), which axe leaves off by default.
     return page.evaluate(
-        "() => axe.run(document, {rules: {'color-contrast': {enabled: true}},"
-        " resultTypes: ['violations', 'incomplete']})"
+        """() => axe.run(document, {
+            rules: {"color-contrast": {enabled: true}, "target-size": {enabled: true}},
+            resultTypes: ["violations", "incomplete"],
+        })"""
     )
 
 
