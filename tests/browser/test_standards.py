@@ -72,7 +72,7 @@ def test_no_serious_or_critical_accessibility_violations(site, new_page, view, v
 
 
 @pytest.fixture(scope="module")
-def vnu_messages(django_db_blocker):
+def vnu_messages(django_db_setup, django_db_blocker):
     """The Nu HTML Checker's errors for each view, from one run of the checker.
 
     The HTML is what the server sends (Django's test client, inside a transaction
@@ -110,6 +110,8 @@ def server_responses(client):
     }
 
 
+# django_db: the test database must be made even when these are the only tests run.
+@pytest.mark.django_db
 @pytest.mark.parametrize("view", VIEWS)
 def test_html_has_no_errors_in_the_nu_html_checker(vnu_messages, view):
     errors = describe_vnu(vnu_messages[view])
