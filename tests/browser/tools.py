@@ -64,7 +64,7 @@ def send_feedback(page, **fields):
 
 
 # The pages the standards checks hold to account (and the screenshots show), by name.
-VIEWS = ["home", "learn", "opposition-child", "form-errors", "confirmation", "not-found"]
+VIEWS = ["home", "learn", "opposition-child", "form-errors", "confirmation", "not-found", "search"]
 MISTAKES = {"name": "", "email": "sam@example", "comments": "The table needs a source."}
 GOOD_FEEDBACK = {"name": "Sam Visitor", "comments": "Clear and fair, thank you."}
 
@@ -82,6 +82,7 @@ def show(page, base, view):
         "learn": "/learn/",
         "opposition-child": PSYCHIATRISTS,
         "not-found": "/learn/no-such-page/",
+        "search": "/search/?q=ketamine+therapy",
     }[view]
     return page.goto(f"{base}{path}").status
 
