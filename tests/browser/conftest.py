@@ -13,10 +13,6 @@ from playwright.sync_api import expect, sync_playwright
 
 from .tools import DESKTOP, PHONE, launch_chromium
 
-# Playwright's sync API keeps an asyncio loop running in this thread, and Django then
-# refuses ORM calls from the test body ("you cannot call this from an async context").
-# Nothing here is really async: the loop only drives the browser, so the guard is lifted.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 # Serve on the IPv4 loopback (pytest-django's default "localhost" may resolve to ::1).
 os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
 
@@ -27,18 +23,28 @@ PASSWORD = "correct-horse-battery-staple"
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium for the whole run; each test gets fresh contexts."""
+    # Between its calls, Playwright's sync API marks its event loop as running in this
+    # thread. Django then takes the thread for async code, and (1) refuses ORM calls
+    # from the tests ("you cannot call this from an async context") and (2) keeps
+    # database connections per async context: the tests would get new connections,
+    # without the test database's saved state (serialized rollback) and apart from the
+    # one the live server shares. Nothing here is really async (the loop only drives
+    # the browser), so the guard is lifted and Django is handed the connections it had.
     wrappers = {alias: connections[alias] for alias in connections}
-    with sync_playwright() as playwright:
-        # Between its calls, Playwright's sync API marks its event loop as running in
-        # this thread, and Django then keeps database connections per async context
-        # instead of per thread: the tests would get new connections, without the
-        # test database's saved state (serialized rollback) and apart from the one
-        # the live server shares. Hand Django the connections it already had.
-        for alias, wrapper in wrappers.items():
-            connections[alias] = wrapper
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
+    guard = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            for alias, wrapper in wrappers.items():
+                connections[alias] = wrapper
+            browser = launch_chromium(playwright)
+            yield browser
+            browser.close()
+    finally:
+        if guard is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = guard
 
 
 @pytest.fixture
