@@ -25,6 +25,9 @@ if [ -z "$pg_url" ] && [ "${CI:-}" = "true" ]; then
   pg_url="postgres://postgres@127.0.0.1:5432/ketamine_site"
 fi
 
+# The browser tests need Debian's Chromium, Java and the npm checkers: install what is missing.
+step "browser test tools"; scripts/ensure-browser.sh
+
 step "pytest on SQLite"
 # The two-server test needs PostgreSQL and Redis: it runs in the PostgreSQL pass.
 DATABASE_URL= $py -m pytest -m "not multiserver" "$@"
@@ -44,5 +47,7 @@ PY
     exit 1
   fi
   # The quick-start test runs `make run`, which always uses SQLite: once is enough.
-  DATABASE_URL="$pg_url" $py -m pytest -m "not quickstart" "$@"
+  # The browser tests check what visitors and staff see, which the database does not
+  # change; the SQLite pass runs them.
+  DATABASE_URL="$pg_url" $py -m pytest -m "not quickstart and not browser" "$@"
 fi
