@@ -5,8 +5,11 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from .health import healthz
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
     # Editors' uploaded figures. A small site serves them itself; a CDN or the
     # proxy can take this over without a code change.
     re_path(
@@ -14,6 +17,7 @@ urlpatterns = [
         serve,
         {"document_root": settings.MEDIA_ROOT},
     ),
+    path("feedback/", include("feedback.urls")),
     path("", include("pages.urls")),
 ]
 

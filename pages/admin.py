@@ -1,12 +1,61 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import quote, unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
+from reversion import set_comment
+from reversion.admin import VersionAdmin
 
-from .models import Page
+from . import revisions
+from .models import Page, Redirect, SiteSettings, Source
+from .views import render_page
+
+
+class MedicalReviewFilter(admin.SimpleListFilter):
+    """Pages by the state of their medical review, as the review report counts them."""
+
+    title = "medical review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", "Overdue"), ("missing", "Never reviewed"), ("current", "Up to date")]
+
+    def queryset(self, request, queryset):
+        return {
+            "overdue": queryset.review_overdue,
+            "missing": queryset.review_missing,
+            "current": queryset.review_up_to_date,
+        }.get(self.value(), queryset.all)()
+
+
+class SourceInline(admin.TabularInline):
+    """The page's sources, edited on the page form and saved in the page's revisions."""
+
+    model = Source
+    fields = ["title", "publisher", "year", "url", "position"]
+    extra = 1
+
+    def get_extra(self, request, obj=None, **kwargs):
+        version = getattr(request, "page_revision", None)
+        if version is not None:
+            # One row per source the revision had (see PageAdmin.get_formset_kwargs).
+            return len(revisions.revision_sources(version))
+        return super().get_extra(request, obj, **kwargs)
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
-    """The editors' workspace: the page tree, with everyday fields first."""
+class PageAdmin(VersionAdmin):
+    """The editors' workspace: the page tree, with everyday fields first.
+
+    Every save through here is kept as a revision (django-reversion) with its
+    editor; the history lists them, compares any of them with the page as it is
+    now, and reverts to one as a new revision.
+    """
 
     list_display = [
         "indented_title",
@@ -19,6 +68,7 @@ class PageAdmin(admin.ModelAdmin):
     list_display_links = ["indented_title"]
     list_filter = [
         "status",
+        MedicalReviewFilter,
         "show_in_menu",
         "accepts_feedback",
         ("parent", admin.RelatedOnlyFieldListFilter),
@@ -30,10 +80,23 @@ class PageAdmin(admin.ModelAdmin):
     autocomplete_fields = ["parent"]
     readonly_fields = ["path", "created_at", "updated_at"]
     save_on_top = True
+    history_latest_first = True
+    object_history_template = "admin/pages/page/object_history.html"
+    change_list_template = "admin/pages/page/change_list.html"
+    revision_form_template = "reversion/revision_form.html"
     fieldsets = [
         (None, {"fields": ["title", "slug", "parent", "status", "summary", "body"]}),
         ("Epigraph", {"fields": ["epigraph_quote", "epigraph_person", "epigraph_role"]}),
         ("Figure and byline", {"fields": ["figure", "figure_alt", "figure_caption", "byline"]}),
+        (
+            "Medical review",
+            {
+                "fields": ["reviewed_by", "last_reviewed_on", "next_review_due"],
+                "description": "Visitors see “Medically reviewed by … on …” when both the "
+                "reviewer and the date are given. The sources below are listed at the foot "
+                "of the article.",
+            },
+        ),
         (
             "Menu, schedule and feedback",
             {
@@ -51,6 +114,7 @@ class PageAdmin(admin.ModelAdmin):
             },
         ),
     ]
+    inlines = [SourceInline]
 
     @admin.display(description="title", ordering="path")
     def indented_title(self, page):
@@ -61,3 +125,255 @@ class PageAdmin(admin.ModelAdmin):
     def open_link(self, page):
         label = "View live" if page.status == Page.Status.PUBLISHED else "Preview draft"
         return format_html('<a href="{}" target="_blank">{}</a>', page.get_absolute_url(), label)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        # Before the inherited URLs, whose "<object_id>/" pattern would swallow these.
+        return [
+            path("review-report/", view(self.review_report_view), name="pages_page_review_report"),
+            path("add/preview/", view(self.preview_view), name="pages_page_preview_add"),
+            path("<path:object_id>/preview/", view(self.preview_view), name="pages_page_preview"),
+            path(
+                "<path:object_id>/history/<int:version_id>/compare/",
+                view(self.compare_view),
+                name="pages_page_compare",
+            ),
+            path(
+                "<path:object_id>/history/<int:version_id>/revert/",
+                view(self.revert_view),
+                name="pages_page_revert",
+            ),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk and self.has_change_permission(request, obj):
+            context["preview_url"] = reverse("admin:pages_page_preview", args=[quote(obj.pk)])
+        elif obj is None and self.has_add_permission(request):
+            context["preview_url"] = reverse("admin:pages_page_preview_add")
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def preview_view(self, request, object_id=None):
+        """The change form's unsaved input, rendered as visitors would see it.
+
+        Nothing is saved and no revision is made; the answer is never stored by a cache.
+        """
+        page = self.get_object(request, unquote(object_id)) if object_id else None
+        if object_id and page is None:
+            raise Http404("No such page.")
+        if not (
+            self.has_change_permission(request, page) if page else self.has_add_permission(request)
+        ):
+            raise PermissionDenied
+        if request.method != "POST":  # a bookmarked or reloaded preview: back to the editor
+            return redirect(self.get_preview_return_url(page))
+        form = self.get_form(request, page, change=page is not None)(
+            request.POST, request.FILES, instance=page
+        )
+        if not form.is_valid():
+            context = {**self.admin_site.each_context(request), "form": form, "title": "Preview"}
+            return TemplateResponse(
+                request, "admin/pages/page/preview_invalid.html", context, status=400
+            )
+        page, figure_pending = unsaved_page(form)
+        context = {"figure_pending": figure_pending}
+        return render_page(request, page, unsaved=True, extra_context=context)
+
+    def review_report_view(self, request):
+        """Pages whose medical review is overdue (most overdue first), then never-reviewed ones."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        overdue = Page.objects.review_overdue().order_by("next_review_due", "path")
+        missing = Page.objects.review_missing().order_by("path")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Medical review report",
+            "pages": [*overdue, *missing],
+            "overdue_count": len(overdue),
+            "missing_count": len(missing),
+            "current_count": Page.objects.review_up_to_date().count(),
+        }
+        return TemplateResponse(request, "admin/pages/page/review_report.html", context)
+
+    def get_preview_return_url(self, page):
+        if page is None:
+            return reverse("admin:pages_page_add")
+        return reverse("admin:pages_page_change", args=[quote(page.pk)])
+
+    def history_view(self, request, object_id, extra_context=None):
+        object_id = unquote(object_id)
+        action_list = [
+            {
+                "revision": version.revision,
+                "url": reverse("admin:pages_page_revision", args=[quote(object_id), version.pk]),
+                "compare_url": reverse(
+                    "admin:pages_page_compare", args=[quote(object_id), version.pk]
+                ),
+            }
+            for version in revisions.versions_of(object_id)
+        ]
+        context = {"action_list": action_list, **(extra_context or {})}
+        return super().history_view(request, quote(object_id), context)
+
+    def _page_and_version(self, request, object_id, version_id):
+        page = self.get_object(request, unquote(object_id))
+        if page is None:
+            raise Http404("No such page.")
+        version = get_object_or_404(revisions.versions_of(page.pk), pk=version_id)
+        return page, version
+
+    def compare_view(self, request, object_id, version_id):
+        """The differences between one saved revision and the page as it is now."""
+        page, version = self._page_and_version(request, object_id, version_id)
+        if not self.has_view_or_change_permission(request, page):
+            raise PermissionDenied
+        changes = revisions.compare(version, page)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": page,
+            "object_id": quote(page.pk),
+            "version": version,
+            "text_changes": [change for change in changes if change.diff],
+            "other_changes": [change for change in changes if not change.diff],
+            "revert_url": reverse("admin:pages_page_revert", args=[quote(page.pk), version.pk]),
+            "revision_url": reverse("admin:pages_page_revision", args=[quote(page.pk), version.pk]),
+            "has_change_permission": self.has_change_permission(request, page),
+            "title": "Compare a revision with the current page",
+        }
+        return TemplateResponse(request, "admin/pages/page/compare.html", context)
+
+    def revert_view(self, request, object_id, version_id):
+        """One click back to a revision, saved through Page.save as a new revision."""
+        page, version = self._page_and_version(request, object_id, version_id)
+        if not self.has_change_permission(request, page):
+            raise PermissionDenied
+        compare_url = reverse("admin:pages_page_compare", args=[quote(page.pk), version.pk])
+        if request.method != "POST":
+            return redirect(compare_url)
+        revisions.apply_revision(page, version)
+        try:
+            page.full_clean()
+        except ValidationError as exc:
+            messages.error(request, f"Could not revert: {' '.join(exc.messages)}")
+            return redirect(compare_url)
+        comment = revisions.revert_comment(version)
+        with transaction.atomic(), self.create_revision(request):
+            page.save()
+            revisions.restore_sources(page, version)
+            self.log_change(request, page, comment)
+        messages.success(request, f"“{page}”: {comment}")
+        return redirect("admin:pages_page_change", quote(page.pk))
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """Reversion's "revert" form, without its raw write to the database.
+
+        The revision's values fill the change form (see get_object); saving it goes
+        through Page.save like any edit, so addresses, descendants and the rendered
+        body stay right, and the save is recorded as a new revision.
+        """
+        page, version = self._page_and_version(request, object_id, version_id)
+        request.page_revision = version  # read by get_object below, for this request only
+        context = {"title": f"Revert {page}", "revert": True, **(extra_context or {})}
+        with self.create_revision(request):
+            response = self.changeform_view(request, object_id, request.path, context)
+            if request.method == "POST" and response.status_code == 302:
+                set_comment(revisions.revert_comment(version))
+        if response.status_code == 200:
+            response.template_name = self.revision_form_template
+        return response
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        """In the revert form, the revision's sources fill the rows, replacing today's."""
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        version = getattr(request, "page_revision", None)
+        if version is not None and isinstance(inline, SourceInline):
+            kwargs["queryset"] = Source.objects.none()
+            if request.method != "POST":
+                # Only as initial values when showing the form: on saving, a row the
+                # editor left as it was must still count as filled in.
+                kwargs["initial"] = revisions.revision_sources(version)
+        return kwargs
+
+    def save_related(self, request, form, formsets, change):
+        if getattr(request, "page_revision", None) is not None:
+            # The revert form listed every source as a new row; they replace the old ones.
+            form.instance.sources.all().delete()
+        super().save_related(request, form, formsets, change)
+
+    def get_object(self, request, object_id, from_field=None):
+        page = super().get_object(request, object_id, from_field)
+        version = getattr(request, "page_revision", None)
+        if page is not None and version is not None:
+            revisions.apply_revision(page, version)
+        return page
+
+
+def unsaved_page(form):
+    """The page as a valid admin form describes it, derived fields filled, not saved.
+
+    Returns the page and whether a newly uploaded figure had to be left out: an
+    upload has no address until it is saved, so the stored figure is shown instead.
+    """
+    page = form.instance
+    figure_pending = isinstance(form.cleaned_data.get("figure"), UploadedFile)
+    if figure_pending:
+        page.figure = form.initial.get("figure") or ""
+    page.derive_fields()
+    return page, figure_pending
+
+
+@admin.register(Redirect)
+class RedirectAdmin(admin.ModelAdmin):
+    """Old addresses that keep working. Moving a published page adds them automatically."""
+
+    list_display = ["old_path", "target", "is_automatic", "created_at"]
+    list_filter = ["is_automatic", "created_at"]
+    search_fields = ["old_path", "target_path", "target_page__title", "target_page__path"]
+    ordering = ["old_path"]
+    list_select_related = ["target_page"]
+    autocomplete_fields = ["target_page"]
+    readonly_fields = ["is_automatic", "created_at"]
+    fields = ["old_path", "target_page", "target_path", "is_automatic", "created_at"]
+
+    @admin.display(description="sends visitors to", ordering="target_page__path")
+    def target(self, redirect):
+        return redirect.target_url
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(admin.ModelAdmin):
+    """The one row of site-wide wording; the list goes straight to it."""
+
+    list_display = ["__str__", "show_crisis_line", "crisis_page", "updated_at"]
+    list_filter = ["show_crisis_line"]
+    search_fields = ["crisis_text"]
+    ordering = ["pk"]
+    list_select_related = ["crisis_page"]
+    autocomplete_fields = ["crisis_page"]
+    readonly_fields = ["updated_at"]
+    fieldsets = [
+        (
+            "Crisis line",
+            {
+                "description": "Shown at the top of every page, above the feedback form and "
+                "with its thank-you. Changes are live as soon as you save.",
+                "fields": ["show_crisis_line", "crisis_text", "crisis_link_text", "crisis_page"],
+            },
+        ),
+        (None, {"fields": ["updated_at"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not SiteSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        # The site always reads this row; switch the crisis line off instead.
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        settings = SiteSettings.objects.first()
+        if settings is not None and self.has_view_or_change_permission(request, settings):
+            return redirect("admin:pages_sitesettings_change", quote(settings.pk))
+        return super().changelist_view(request, extra_context)

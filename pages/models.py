@@ -1,13 +1,30 @@
+import html
+
+import reversion
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.db import connections, models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Concat, Now, Substr
 from django.db.models.lookups import StartsWith
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from .markdown import render_markdown
 from .reserved import reserved_slugs
+
+
+def search_vector():
+    """What PostgreSQL searches: title over summary over body, with English stemming."""
+    return (
+        SearchVector("title", weight="A", config="english")
+        + SearchVector("summary", weight="B", config="english")
+        + SearchVector("body_text", weight="C", config="english")
+    )
 
 
 class PageQuerySet(models.QuerySet):
@@ -29,7 +46,32 @@ class PageQuerySet(models.QuerySet):
         )
         return self.filter(self.live_q()).exclude(Exists(hidden_ancestor))
 
+    def review_overdue(self):
+        """Pages whose next medical review was due before today."""
+        return self.filter(next_review_due__lt=timezone.localdate())
 
+    def review_missing(self):
+        """Pages never medically reviewed (and not already counted as overdue)."""
+        return self.filter(last_reviewed_on__isnull=True).exclude(
+            next_review_due__lt=timezone.localdate()
+        )
+
+    def review_up_to_date(self):
+        """Reviewed pages with no review due before today.
+
+        With review_overdue() and review_missing() this splits all pages in three.
+        """
+        return self.filter(last_reviewed_on__isnull=False).exclude(
+            next_review_due__lt=timezone.localdate()
+        )
+
+
+# Derived fields are left out of revisions: reverting goes through Page.save,
+# which recomputes them from the fields an editor actually wrote. A revision also
+# keeps the page's sources, so going back restores what the page cited then.
+@reversion.register(
+    exclude=["path", "body_html", "body_text", "search_document"], follow=["sources"]
+)
 class Page(models.Model):
     """An article page; pages form a tree and the URL is the path of slugs."""
 
@@ -89,6 +131,14 @@ class Page(models.Model):
         "[text](/learn/cost/) for links. Raw HTML is removed."
     )
     body_html = models.TextField(editable=False, default="")
+    body_text = models.TextField(
+        editable=False, default="", help_text="The body as plain text, for search. Derived on save."
+    )
+    search_document = SearchVectorField(
+        null=True,
+        editable=False,
+        help_text="PostgreSQL's search index of title, summary and body. Derived on save.",
+    )
     figure = models.ImageField(
         upload_to="figures/", blank=True, help_text="Optional picture shown under the title."
     )
@@ -118,6 +168,26 @@ class Page(models.Model):
     accepts_feedback = models.BooleanField(
         default=True, help_text="Untick to close the critique form at the foot of this page."
     )
+    reviewed_by = models.CharField(
+        "medically reviewed by",
+        max_length=200,
+        blank=True,
+        help_text="Name and credentials of the clinician who checked this page, "
+        "e.g. 'Dr Jane Doe, MD, psychiatrist'. Shown to visitors with the review date.",
+    )
+    last_reviewed_on = models.DateField(
+        "last reviewed on",
+        null=True,
+        blank=True,
+        help_text="When they last checked it. Leave empty if the page has never been reviewed.",
+    )
+    next_review_due = models.DateField(
+        "next review due",
+        null=True,
+        blank=True,
+        help_text="When the page should be checked again. The review report lists it once "
+        "this date has passed.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -137,24 +207,50 @@ class Page(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        """Derive the path and the rendered body; keep descendants' paths in step."""
-        old_path = None
+        """Derive fields, keep descendants' paths in step and leave redirects at old addresses.
+
+        When a published page moves, its old address and every descendant's old address
+        answer with a permanent redirect to the moved page, all in one transaction.
+        """
+        previous = None
         if self.pk:
-            old_path = Page.objects.filter(pk=self.pk).values_list("path", flat=True).first()
-        self.path = self.build_path()
-        self.body_html = render_markdown(self.body)
+            previous = Page.objects.filter(pk=self.pk).values("path", "status").first()
+        self.derive_fields()
         with transaction.atomic():
             super().save(*args, **kwargs)
-            if old_path and old_path != self.path:
-                Page.objects.filter(path__startswith=f"{old_path}/").update(
+            if connections[self._state.db].vendor == "postgresql":
+                # Stored and indexed, so a search does not parse every page's text.
+                Page.objects.using(self._state.db).filter(pk=self.pk).update(
+                    search_document=search_vector()
+                )
+            new_paths = [self.path]
+            # A page restored from a deleted revision has no address yet: nothing moved.
+            if previous and previous["path"] and previous["path"] != self.path:
+                old_path = previous["path"]
+                descendants = Page.objects.filter(path__startswith=f"{old_path}/")
+                moved = [(self.pk, old_path), *descendants.values_list("pk", "path")]
+                descendants.update(
                     path=Concat(Value(self.path), Substr("path", len(old_path) + 1)),
                     updated_at=Now(),
                 )
+                new_paths += [self.path + path[len(old_path) :] for _, path in moved[1:]]
+                # Only addresses visitors may have used (bookmarks, search engines)
+                # need to keep answering; a draft's address never did.
+                if previous["status"] == Page.Status.PUBLISHED:
+                    Redirect.objects.record_moves(moved)
+            # A page living at an address wins over any redirect from it.
+            Redirect.objects.filter(old_path__in=[f"/{path}/" for path in new_paths]).delete()
 
     def get_absolute_url(self):
         if self.is_home:
             return reverse("pages:home")
         return reverse("pages:detail", kwargs={"path": self.path})
+
+    def derive_fields(self):
+        """Fill in what is computed from the editor's input: address and rendered body."""
+        self.path = self.build_path()
+        self.body_html = render_markdown(self.body)
+        self.body_text = " ".join(html.unescape(strip_tags(self.body_html)).split())
 
     @property
     def depth(self):
@@ -167,6 +263,36 @@ class Page(models.Model):
 
     def build_path(self):
         return f"{self.parent.path}/{self.slug}" if self.parent_id else self.slug
+
+    def cached_sources(self):
+        """The page's sources as visitors see them, in order, usually without a query.
+
+        Cached under the page's last update time: saving or deleting a source touches
+        the page (see Source.save), so the list is never stale after an edit.
+        """
+        if self.pk is None:
+            return []
+        stamp = self.updated_at.timestamp() if self.updated_at else 0
+        key = f"pages:sources:{self.pk}:{stamp}"
+        sources = cache.get(key)
+        if sources is None:
+            sources = list(self.sources.values("title", "publisher", "year", "url"))
+            cache.set(key, sources, timeout=SOURCES_CACHE_SECONDS)
+        return sources
+
+    @property
+    def review_state(self):
+        """The medical review's state: "overdue", "missing" or "up to date"."""
+        if self.next_review_due and self.next_review_due < timezone.localdate():
+            return "overdue"
+        return "missing" if self.last_reviewed_on is None else "up to date"
+
+    @property
+    def days_overdue(self):
+        """Whole days since the next review was due; 0 when it is not overdue."""
+        if not self.next_review_due:
+            return 0
+        return max((timezone.localdate() - self.next_review_due).days, 0)
 
     def clean(self):
         errors = {}
@@ -200,6 +326,7 @@ class Page(models.Model):
             errors["figure_alt"] = ValidationError(
                 "Describe the figure for people who cannot see it.", code="figure_alt_required"
             )
+        errors.update(self._review_errors())
         if self.is_home:
             other_home = Page.objects.filter(is_home=True).exclude(pk=self.pk).first()
             if other_home:
@@ -210,3 +337,352 @@ class Page(models.Model):
                 )
         if errors:
             raise ValidationError(errors)
+
+    def _review_errors(self):
+        """A review names who and when together, lies in the past, and is due again later."""
+        errors = {}
+        self.reviewed_by = self.reviewed_by.strip()
+        if self.reviewed_by and not self.last_reviewed_on:
+            errors["last_reviewed_on"] = ValidationError(
+                "Give the date of the review as well as who reviewed the page.",
+                code="review_date_required",
+            )
+        elif self.last_reviewed_on and not self.reviewed_by:
+            errors["reviewed_by"] = ValidationError(
+                "Give the name and credentials of who reviewed the page.",
+                code="reviewer_required",
+            )
+        if self.last_reviewed_on and self.last_reviewed_on > timezone.localdate():
+            errors["last_reviewed_on"] = ValidationError(
+                "The last review cannot be in the future.", code="review_in_future"
+            )
+        if (
+            self.last_reviewed_on
+            and self.next_review_due
+            and self.next_review_due <= self.last_reviewed_on
+        ):
+            errors["next_review_due"] = ValidationError(
+                "The next review must be due after the last review (%(last)s).",
+                code="next_review_too_early",
+                params={"last": self.last_reviewed_on.isoformat()},
+            )
+        return errors
+
+
+# A bulk change that bypasses Source.save can leave the list stale for this long at most.
+SOURCES_CACHE_SECONDS = 24 * 60 * 60
+
+
+def latest_source_year():
+    """Next year: a source may be in press."""
+    return timezone.localdate().year + 1
+
+
+@reversion.register()
+class Source(models.Model):
+    """A publication a page relies on, listed at the foot of the article."""
+
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="sources")
+    title = models.CharField(
+        max_length=300, help_text="The title of the article, book or web page."
+    )
+    publisher = models.CharField(
+        "publisher or journal",
+        max_length=200,
+        help_text="e.g. 'Biological Psychiatry' or 'National Institute of Mental Health'.",
+    )
+    year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1800), MaxValueValidator(latest_source_year)],
+        help_text="Year of publication, e.g. 2000. Leave empty if it has none.",
+    )
+    url = models.URLField(
+        "link",
+        max_length=500,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text="Optional address where readers can find it, starting with https://.",
+    )
+    position = models.PositiveIntegerField(
+        default=0, help_text="Order in the list: lower numbers come first."
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "source"
+        verbose_name_plural = "sources"
+
+    def __str__(self):
+        return f"{self.title} ({self.publisher}, {self.year})" if self.year else self.title
+
+    def save(self, *args, **kwargs):
+        """Save, and mark the page as changed: its cached source list is keyed on that."""
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self._touch_page()
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            self._touch_page()
+        return result
+
+    def _touch_page(self):
+        # An update, not Page.save: nothing of the page itself needs deriving again,
+        # and the editor's own save of the page already made the revision.
+        Page.objects.filter(pk=self.page_id).update(updated_at=timezone.now())
+
+
+def site_address(value):
+    """``value`` as a site address ending in '/', without query or fragment (for comparing)."""
+    address = value.split("?", 1)[0].split("#", 1)[0]
+    return address if address.endswith("/") else f"{address}/"
+
+
+class RedirectQuerySet(models.QuerySet):
+    def record_moves(self, moved):
+        """Send each old address to the page that lived there, given (page pk, old path) pairs.
+
+        The redirect points at the page, not at its new address, so it keeps working
+        however often the page moves again.
+        """
+        self.bulk_create(
+            [
+                Redirect(old_path=f"/{path}/", target_page_id=pk, is_automatic=True)
+                for pk, path in moved
+            ],
+            update_conflicts=True,
+            unique_fields=["old_path"],
+            update_fields=["target_page", "target_path", "is_automatic"],
+        )
+
+    def destination_for(self, address):
+        """Where a visitor asking for ``address`` should be sent, or None.
+
+        A redirect to a page answers only while that page is visible to visitors.
+        """
+        redirect = self.filter(old_path=address).first()
+        if redirect is None:
+            return None
+        if not redirect.target_page_id:
+            return redirect.target_path
+        page = Page.objects.published().filter(pk=redirect.target_page_id).first()
+        return page.get_absolute_url() if page else None
+
+
+class Redirect(models.Model):
+    """An old address that answers with a permanent redirect to a page or another address."""
+
+    MAX_CHAIN = 10
+
+    old_path = models.CharField(
+        "old address",
+        max_length=500,
+        unique=True,
+        help_text="The address that should keep working, e.g. /learn/price/.",
+    )
+    target_page = models.ForeignKey(
+        Page,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="redirects",
+        help_text="The page visitors are sent to, wherever it lives now.",
+    )
+    target_path = models.CharField(
+        "or target address",
+        max_length=500,
+        blank=True,
+        help_text="Instead of a page: an address on this site, e.g. /search/?q=cost.",
+    )
+    is_automatic = models.BooleanField(
+        "made automatically",
+        default=False,
+        help_text="Made by the site when a published page moved.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RedirectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["old_path"]
+        verbose_name = "redirect"
+        verbose_name_plural = "redirects"
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(target_page__isnull=False) & Q(target_path=""))
+                | (Q(target_page__isnull=True) & ~Q(target_path="")),
+                name="redirect_has_one_target",
+                violation_error_message="Choose a target page or type a target address, not both.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.old_path} → {self.target_url}"
+
+    @property
+    def target_url(self):
+        if self.target_page_id:
+            return self.target_page.get_absolute_url()
+        return self.target_path
+
+    def clean(self):
+        """Refuse addresses off this site, addresses a page owns, and redirect loops."""
+        self.old_path = self.old_path.strip()
+        self.target_path = self.target_path.strip()
+        errors = {}
+        if not _is_site_path(self.old_path) or "?" in self.old_path or "#" in self.old_path:
+            errors["old_path"] = ValidationError(
+                "Type the old address as a path on this site, starting with '/', "
+                "e.g. /learn/price/ (no domain, query or #anchor).",
+                code="not_a_site_path",
+            )
+        else:
+            self.old_path = site_address(self.old_path)
+            first_segment = self.old_path.strip("/").split("/")[0]
+            if self.old_path == "/" or first_segment in reserved_slugs():
+                errors["old_path"] = ValidationError(
+                    "This address belongs to the site itself and cannot be redirected.",
+                    code="reserved_path",
+                )
+            elif Page.objects.filter(path=self.old_path.strip("/")).exists():
+                errors["old_path"] = ValidationError(
+                    "A page lives at this address, and a page always wins over a redirect. "
+                    "Move or delete that page first.",
+                    code="page_exists",
+                )
+        if bool(self.target_page_id) == bool(self.target_path):
+            errors["target_page"] = ValidationError(
+                "Choose a target page or type a target address (one of the two).",
+                code="one_target",
+            )
+        elif self.target_path and not _is_site_path(self.target_path):
+            errors["target_path"] = ValidationError(
+                "Type an address on this site, starting with '/', e.g. /learn/cost/.",
+                code="not_a_site_path",
+            )
+        if not errors:
+            self._refuse_loops()
+        if errors:
+            raise ValidationError(errors)
+
+    def _refuse_loops(self):
+        seen = {self.old_path}
+        step = self
+        for _ in range(self.MAX_CHAIN):
+            address = site_address(step.target_url)
+            if address in seen:
+                raise ValidationError(
+                    "This redirect would send visitors in a circle back to %(address)s. "
+                    "Choose a different target.",
+                    code="redirect_loop",
+                    params={"address": address},
+                )
+            if step.target_page_id or Page.objects.filter(path=address.strip("/")).exists():
+                return
+            seen.add(address)
+            step = (
+                Redirect.objects.exclude(pk=self.pk).filter(old_path=address).first()
+                if address != "/"
+                else None
+            )
+            if step is None:
+                return
+        raise ValidationError(
+            "This redirect leads through more than %(max)s others. Point it at the final page.",
+            code="redirect_chain_too_long",
+            params={"max": self.MAX_CHAIN},
+        )
+
+
+def _is_site_path(value):
+    """True for an address on this site: '/…', never '//host' or 'scheme:'."""
+    return (
+        value.startswith("/")
+        and not value.startswith("//")
+        and "\\" not in value
+        and url_has_allowed_host_and_scheme(value, allowed_hosts=None)
+    )
+
+
+# The starter content's crisis page; new settings point at it when it exists.
+DEFAULT_CRISIS_PAGE_PATH = "crisis-resources"
+
+
+class SiteSettings(models.Model):
+    """Site-wide wording editors change without a release: one row, pk 1.
+
+    Read per request through the cached page tree (pages/tree.py), whose key
+    includes this row's ``updated_at``, so a save is seen by every app server at
+    once and costs visitors no extra query.
+    """
+
+    SINGLETON_PK = 1
+
+    show_crisis_line = models.BooleanField(
+        "show the crisis line",
+        default=True,
+        help_text="A short line at the top of every page and by the feedback form pointing "
+        "people in crisis to help. Untick to hide it everywhere.",
+    )
+    crisis_text = models.CharField(
+        max_length=300,
+        default="In crisis or thinking about suicide? In the US, call or text 988 "
+        "(Suicide & Crisis Lifeline), any time.",
+        help_text="Keep it short and calm, with the number to call or text.",
+    )
+    crisis_link_text = models.CharField(
+        "crisis link text",
+        max_length=100,
+        default="More crisis resources",
+        help_text="The words of the link to the crisis page.",
+    )
+    crisis_page = models.ForeignKey(
+        Page,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The page the crisis line links to. Leave empty for the text alone.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = "site settings"
+        verbose_name_plural = "site settings"
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="site_settings_single_row"),
+        ]
+
+    def __str__(self):
+        return "Site settings"
+
+    def save(self, *args, **kwargs):
+        self.pk = self.SINGLETON_PK  # there is only ever the one row
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.crisis_page_id and not Page.objects.published().filter(pk=self.crisis_page_id):
+            raise ValidationError(
+                {
+                    "crisis_page": ValidationError(
+                        "Visitors cannot see this page (it is a draft, scheduled, or under a "
+                        "hidden page). Publish it first, or choose another.",
+                        code="crisis_page_hidden",
+                    )
+                }
+            )
+
+    @classmethod
+    def load(cls):
+        """The settings row, created with the defaults (and the starter crisis page) if missing."""
+        settings, _ = cls.objects.get_or_create(
+            pk=cls.SINGLETON_PK,
+            # A callable: the page is looked up only when the row is created.
+            defaults={
+                "crisis_page": lambda: Page.objects.filter(path=DEFAULT_CRISIS_PAGE_PATH).first()
+            },
+        )
+        return settings

@@ -1,8 +1,18 @@
 """Starter pages loaded by `manage.py load_starter_content`; written in the network's own words."""
 
+# The study the pages mention as the start of the research (Berman et al., Yale).
+# No reviewer is named for any starter page: none has been medically reviewed yet.
+YALE_2000_STUDY = {
+    "title": "Antidepressant effects of ketamine in depressed patients",
+    "publisher": "Biological Psychiatry",
+    "year": 2000,
+    "url": "https://doi.org/10.1016/S0006-3223(99)00230-9",
+}
+
 PAGES: list[dict] = [
     {
         "path": "introduction",
+        "sources": [YALE_2000_STUDY],
         "title": "Introduction to Ketamine Therapy",
         "summary": "A patient-led guide to ketamine treatment for treatment-resistant depression, bipolar depression and PTSD, and how the research began.",
         "position": 10,
@@ -583,6 +593,7 @@ Our page on [Route of Administration](/learn/route-of-administration/) explains 
     },
     {
         "path": "articles/the-ketamine-debate",
+        "sources": [YALE_2000_STUDY],
         "title": "The Debate Around Ketamine",
         "summary": "The case for ketamine in psychiatry, the concerns raised by cautious experts, and where our patient-led network stands.",
         "position": 30,

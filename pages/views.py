@@ -1,10 +1,17 @@
-from django.http import Http404
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
-from django.utils.cache import add_never_cache_headers
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.csrf import requires_csrf_token
+from django.views.decorators.http import require_GET
 
-from .models import Page
-from .tree import get_tree
+from . import pagecache
+from .models import Page, Redirect
+from .search import MAX_QUERY_CHARS, search_pages, search_terms
+from .tree import last_known_crisis_line, tree_for
+
+RESULTS_PER_PAGE = 10
 
 
 def visible_pages(request):
@@ -15,26 +22,78 @@ def visible_pages(request):
 
 
 def page_detail(request, path=None):
-    """Show a page found by its full path; the home page lives at /."""
+    """Show a page found by its full path; the home page lives at /.
+
+    An address with no page may be an old one: a redirect then sends the visitor
+    on (looked up only on a miss, so a found page costs no extra query). Anonymous
+    visitors get the page from the shared page cache, which renders it once per
+    change of the site (pages/pagecache.py).
+    """
+    if pagecache.applies_to(request):
+        return pagecache.serve(request, lambda: find_and_render(request, path))
+    return find_and_render(request, path)
+
+
+def find_and_render(request, path):
     lookup = {"is_home": True} if path is None else {"path": path}
     page = visible_pages(request).filter(**lookup).first()
     if page is None:
-        raise Http404("No page at this address.")
+        destination = path and Redirect.objects.destination_for(f"/{path}/")
+        if not destination:
+            raise Http404("No page at this address.")
+        query = request.META.get("QUERY_STRING")
+        if query and "?" not in destination:
+            destination = f"{destination}?{query}"
+        return HttpResponsePermanentRedirect(destination)
     if path is not None and page.is_home:
         return redirect(page, permanent=True)
-    tree = get_tree()
-    is_preview = page.path not in tree.by_path
+    return render_page(request, page)
+
+
+def render_page(request, page, *, unsaved=False, extra_context=None):
+    """Render ``page`` in the site layout; a page visitors cannot see is never cached.
+
+    ``unsaved`` marks an editor's preview of form data that was not saved.
+    """
+    tree = tree_for(request)
+    is_preview = unsaved or page.path not in tree.by_path
     context = {
         "page": page,
         "tree": tree,
         "breadcrumbs": tree.breadcrumbs(page),
         "subpages": tree.children(page),
+        "sources": page.cached_sources(),
         "is_preview": is_preview,
+        "is_unsaved": unsaved,
+        "canonical_url": request.build_absolute_uri(page.get_absolute_url()),
+        "image_url": request.build_absolute_uri(page.figure.url) if page.figure else "",
+        **(extra_context or {}),
+        **pagecache.context(request),
     }
     response = render(request, "pages/page_detail.html", context)
     if is_preview:
         add_never_cache_headers(response)
+        patch_cache_control(response, no_store=True)
     return response
+
+
+@require_GET
+def search(request):
+    """Results for ?q=, best first, ten to a page; a query without words gets a prompt."""
+    query = request.GET.get("q", "")[:MAX_QUERY_CHARS]
+    results = None
+    if search_terms(query):
+        paginator = Paginator(search_pages(query), RESULTS_PER_PAGE)
+        results = paginator.get_page(request.GET.get("page"))
+    context = {"query": query, "asked": "q" in request.GET, "results": results}
+    return render(request, "pages/search.html", context)
+
+
+@require_GET
+def robots_txt(request):
+    """Crawlers may read everything but the admin; the sitemap lists the pages."""
+    sitemap_url = request.build_absolute_uri(reverse("pages:sitemap"))
+    return render(request, "robots.txt", {"sitemap_url": sitemap_url}, content_type="text/plain")
 
 
 def page_not_found(request, exception):
@@ -43,8 +102,9 @@ def page_not_found(request, exception):
 
 @requires_csrf_token
 def server_error(request):
-    # Rendered without the menu: the database may be the thing that failed.
-    return render(request, "500.html", status=500)
+    # Rendered without the menu: the database may be the thing that failed. The
+    # crisis line is the one last cached (or the defaults), for the same reason.
+    return render(request, "500.html", {"crisis_line": last_known_crisis_line()}, status=500)
 
 
 def csrf_failure(request, reason=""):

@@ -8,5 +8,6 @@ export DEBUG="${DEBUG:-1}"
 .venv/bin/python manage.py migrate --noinput
 .venv/bin/python manage.py load_starter_content
 .venv/bin/python manage.py collectstatic --noinput --verbosity 0
-echo "Serving on http://127.0.0.1:8000  (admin: http://127.0.0.1:8000/admin/ after 'make superuser')"
-exec .venv/bin/python manage.py runserver 127.0.0.1:8000
+port="${PORT:-8000}"
+echo "Serving on http://127.0.0.1:$port  (admin: http://127.0.0.1:$port/admin/ after 'make superuser')"
+exec .venv/bin/python manage.py runserver "127.0.0.1:$port"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Full-page PNGs of the main views at 390x844 and 1280x800 into screenshots/ (git-ignored).
-# --readme also refreshes the two small home-page pictures in docs/ that the README shows.
+# `make screenshots`: full-page pictures of the site at phone and desktop size, written
+# to screenshots/ (ignored by git). With --readme it also refreshes the two pictures of
+# the home page in docs/ that the README shows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/venv.sh requirements-dev.txt

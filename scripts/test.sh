@@ -11,10 +11,13 @@ step() { printf '\n== %s\n' "$*"; }
 
 step "ruff check"; .venv/bin/ruff check .
 step "ruff format --check"; .venv/bin/ruff format --check .
-# These run on the default SQLite. `env -u`, not `DATABASE_URL=`: django-environ reads an
-# empty DATABASE_URL as a URL and fails, where an unset one takes the default.
-step "manage.py check"; env -u DATABASE_URL $py manage.py check
-step "makemigrations --check"; env -u DATABASE_URL $py manage.py makemigrations --check --dry-run
+step "manage.py check"; DATABASE_URL= $py manage.py check
+step "makemigrations --check"; DATABASE_URL= $py manage.py makemigrations --check --dry-run
+step "manage.py check --deploy (production environment)"
+DATABASE_URL= DJANGO_SETTINGS_MODULE=ketamine_site.settings DEBUG=0 HTTPS=1 \
+  EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend \
+  SECRET_KEY="$($py -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+  $py manage.py check --deploy --fail-level WARNING
 
 pg_url="${DATABASE_URL:-}"
 case "$pg_url" in postgres*|postgis*) ;; *) pg_url="" ;; esac
@@ -22,10 +25,12 @@ if [ -z "$pg_url" ] && [ "${CI:-}" = "true" ]; then
   pg_url="postgres://postgres@127.0.0.1:5432/ketamine_site"
 fi
 
-step "browser tools (Chromium, Java, axe-core, vnu-jar)"; scripts/ensure-browser.sh
+# The browser tests need Debian's Chromium, Java and the npm checkers: install what is missing.
+step "browser test tools"; scripts/ensure-browser.sh
 
 step "pytest on SQLite"
-env -u DATABASE_URL $py -m pytest "$@"
+# The two-server test needs PostgreSQL and Redis: it runs in the PostgreSQL pass.
+DATABASE_URL= $py -m pytest -m "not multiserver" "$@"
 
 if [ -n "$pg_url" ]; then
   step "pytest on PostgreSQL ($pg_url)"
@@ -41,7 +46,8 @@ PY
   then
     exit 1
   fi
-  # The browser tests drive the site, not the database: they run once, on SQLite above,
-  # which keeps the PostgreSQL pass to the code whose behaviour depends on the database.
-  DATABASE_URL="$pg_url" $py -m pytest -m "not browser" "$@"
+  # The quick-start test runs `make run`, which always uses SQLite: once is enough.
+  # The browser tests check what visitors and staff see, which the database does not
+  # change; the SQLite pass runs them.
+  DATABASE_URL="$pg_url" $py -m pytest -m "not quickstart and not browser" "$@"
 fi

@@ -2,14 +2,17 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 
+from pages import pagecache
 from pages.models import Page
 
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
+    pagecache._recent.clear()
     yield
     cache.clear()
+    pagecache._recent.clear()
 
 
 def make_page(title, *, parent=None, status=Page.Status.PUBLISHED, **fields):
@@ -56,3 +59,73 @@ def editor_client(client, editor):
 def staff_client(editor_client):
     """A logged-in member of the Editors group (may change pages)."""
     return editor_client
+
+
+@pytest.fixture
+def reviewer(django_user_model):
+    user = django_user_model.objects.create_user("reviewer", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="Feedback reviewers"))
+    return user
+
+
+@pytest.fixture
+def reviewer_client(reviewer):
+    """A logged-in member of the Feedback reviewers group (its own client, not `client`)."""
+    from django.test import Client
+
+    reviewer_client = Client()
+    reviewer_client.force_login(reviewer)
+    return reviewer_client
+
+
+def page_form_data(page, **overrides):
+    """The Page admin form's POST data for ``page`` as saved, with ``overrides``."""
+    data = {
+        "title": page.title,
+        "slug": page.slug,
+        "parent": page.parent_id or "",
+        "status": page.status,
+        "summary": page.summary,
+        "body": page.body,
+        "epigraph_quote": page.epigraph_quote,
+        "epigraph_person": page.epigraph_person,
+        "epigraph_role": page.epigraph_role,
+        "figure_alt": page.figure_alt,
+        "figure_caption": page.figure_caption,
+        "byline": page.byline,
+        "position": page.position,
+        "publish_at_0": "",
+        "publish_at_1": "",
+    }
+    for flag in ("show_in_menu", "accepts_feedback", "is_home"):
+        if getattr(page, flag):
+            data[flag] = "on"
+    data.update(sources_form_data(page if page.pk else None))
+    data.update(overrides)
+    return data
+
+
+def sources_form_data(page=None, new=()):
+    """The page form's Sources rows: ``page``'s saved sources unchanged, then the ``new`` dicts."""
+    saved = list(page.sources.all()) if page is not None else []
+    data = {
+        "sources-TOTAL_FORMS": str(len(saved) + len(new)),
+        "sources-INITIAL_FORMS": str(len(saved)),
+        "sources-MIN_NUM_FORMS": "0",
+        "sources-MAX_NUM_FORMS": "1000",
+    }
+    rows = [
+        {"id": s.pk, "page": page.pk, "title": s.title, "publisher": s.publisher,
+         "year": s.year or "", "url": s.url, "position": s.position}
+        for s in saved
+    ]  # fmt: skip
+    for i, row in enumerate([*rows, *new]):
+        data.update({f"sources-{i}-{name}": value for name, value in row.items()})
+    return data
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploaded files go to a temporary folder for the test."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path

@@ -21,32 +21,35 @@ PASSWORD = "correct-horse-battery-staple"
 
 
 @pytest.fixture(scope="session")
-def browser(django_db_setup):
+def browser():
     """One headless Chromium for the whole run; each test gets fresh contexts."""
-    # Django keeps connections in thread-locals, except while an asyncio loop runs in
-    # the thread, when it looks them up per context instead. Playwright's loop runs from
-    # here on, so the test thread would get a second connection, one that lacks what
-    # the test-database setup stored on the first (the serialized rollback data), and
-    # would fight the live server's shared in-memory SQLite for table locks. Handing the
-    # same connection objects back keeps one connection per database, as without a loop.
-    originals = {alias: connections[alias] for alias in connections}
-    # For the same reason Django refuses ORM calls from the test body ("you cannot call
-    # this from an async context"). Nothing here is really async: the loop only drives
-    # the browser, so the guard is lifted while the browser runs.
-    guard = pytest.MonkeyPatch()
-    guard.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        for alias, connection in originals.items():
-            connections[alias] = connection
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
-    guard.undo()
+    # Between its calls, Playwright's sync API marks its event loop as running in this
+    # thread. Django then takes the thread for async code, and (1) refuses ORM calls
+    # from the tests ("you cannot call this from an async context") and (2) keeps
+    # database connections per async context: the tests would get new connections,
+    # without the test database's saved state (serialized rollback) and apart from the
+    # one the live server shares. Nothing here is really async (the loop only drives
+    # the browser), so the guard is lifted and Django is handed the connections it had.
+    wrappers = {alias: connections[alias] for alias in connections}
+    guard = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            for alias, wrapper in wrappers.items():
+                connections[alias] = wrapper
+            browser = launch_chromium(playwright)
+            yield browser
+            browser.close()
+    finally:
+        if guard is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = guard
 
 
 @pytest.fixture
 def new_page(browser):
-    """Open a page in a fresh context (own cookies); desktop 1280x800 unless told."""
+    """Open a page in a fresh context (its own cookies); desktop 1280x800 unless told."""
     contexts = []
 
     def open_page(**options):
@@ -81,23 +84,36 @@ class Site:
 
 
 @pytest.fixture
-def site(live_server, django_db_serialized_rollback):
+def site(live_server, django_db_serialized_rollback, settings):
     """The live server with the sixteen starter pages.
 
     live_server needs a transactional database, which is emptied after each test;
-    the serialized rollback restores what the migrations made (the Editors group and
-    its permissions) before the next one.
+    the serialized rollback restores what the migrations made (the groups and their
+    permissions, the urgent phrases) before each test.
     """
+    # The form's bot guard treats a post within FEEDBACK_MIN_SECONDS of the page load
+    # as a bot, and a script fills the form faster than that. The live server runs in
+    # this process, so the override reaches it; the guard itself is tested elsewhere.
+    settings.FEEDBACK_MIN_SECONDS = 0
     call_command("load_starter_content", stdout=io.StringIO())
     return Site(live_server.url)
 
 
+def make_staff(django_user_model, username, group):
+    """A staff account in ``group``, with a real password to type in."""
+    user = django_user_model.objects.create_user(username, password=PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
 @pytest.fixture
 def editor(site, django_user_model):
-    """A member of the Editors group, with a real password to type in."""
-    user = django_user_model.objects.create_user("edith", password=PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
+    return make_staff(django_user_model, "edith", "Editors")
+
+
+@pytest.fixture
+def reviewer(site, django_user_model):
+    return make_staff(django_user_model, "rafael", "Feedback reviewers")
 
 
 def log_in(page, site, user):

@@ -1,15 +1,15 @@
-"""Shared by the browser tests and the screenshot command: how we launch Chromium,
-and the two standards checkers (axe-core in the page, the Nu HTML Checker on the HTML).
+"""Shared by the browser tests and the screenshot command: how Chromium is launched,
+what a visitor does with the feedback form, and the two standards checkers (axe-core in
+the page, the Nu HTML Checker on the HTML).
 
-Nothing here downloads anything: Chromium comes from Debian, axe-core and vnu-jar from
-npm at setup (scripts/ensure-browser.sh), Java from Debian.
+Nothing here downloads anything: Chromium and Java come from Debian, axe-core and
+vnu-jar from npm at setup (scripts/ensure-browser.sh).
 """
 
 import json
 import shutil
 import subprocess
 import tempfile
-from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,6 +35,10 @@ VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 SETUP_HINT = "Run scripts/ensure-browser.sh (make test does) to install it."
 SERIOUS = {"serious", "critical"}
 
+# The page every journey ends on: deep in the Learn menu, with the feedback form.
+PSYCHIATRISTS = "/learn/opposition/psychiatrists/"
+THANKS = "Thank you. Your comments have been sent privately to the team."
+
 
 def launch_chromium(playwright):
     """Start headless Debian Chromium with the flags the project has agreed on."""
@@ -43,47 +47,84 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 
 
-@cache
-def _axe_source():
-    if not AXE_JS.exists():
-        raise RuntimeError(f"{AXE_JS} is missing. {SETUP_HINT}")
-    return AXE_JS.read_text()
+def fill_feedback(page, *, name="", email="", comments=""):
+    """Type into the page's feedback form as a visitor would (labels, not selectors)."""
+    form = page.locator("form.feedback-form")
+    form.get_by_label("Your name").fill(name)  # a substring: "Your name*" has an asterisk
+    form.get_by_label("Your email").fill(email)
+    form.get_by_label("Your comments about this page").fill(comments)
+
+
+def send_feedback(page, **fields):
+    """Fill in the feedback form and press its button; return the answer once loaded."""
+    fill_feedback(page, **fields)
+    with page.expect_navigation() as answer:
+        page.get_by_role("button", name="Send feedback").click()
+    return answer.value
+
+
+# The pages the standards checks hold to account (and the screenshots show), by name.
+VIEWS = ["home", "learn", "opposition-child", "form-errors", "confirmation", "not-found", "search"]
+MISTAKES = {"name": "", "email": "sam@example", "comments": "The table needs a source."}
+GOOD_FEEDBACK = {"name": "Sam Visitor", "comments": "Clear and fair, thank you."}
+
+
+def show(page, base, view):
+    """Bring ``page`` to one of VIEWS on the site at ``base``; return the HTTP status."""
+    if view == "form-errors":
+        page.goto(f"{base}{PSYCHIATRISTS}")
+        return send_feedback(page, **MISTAKES).status
+    if view == "confirmation":
+        page.goto(f"{base}{PSYCHIATRISTS}")
+        return send_feedback(page, **GOOD_FEEDBACK).status
+    path = {
+        "home": "/",
+        "learn": "/learn/",
+        "opposition-child": PSYCHIATRISTS,
+        "not-found": "/learn/no-such-page/",
+        "search": "/search/?q=ketamine+therapy",
+    }[view]
+    return page.goto(f"{base}{path}").status
 
 
 def run_axe(page):
-    """Run every axe-core rule on the page as it is now and return axe's results.
+    """Run axe-core's rules on the page as it is now and return axe's results.
 
-    The source is evaluated through the DevTools protocol rather than added as a
-    <script>: the site's CSP (script-src 'self', no inline) rightly blocks an inline
-    tag, and this way the page keeps its real CSP while it is checked.
+    The page's context must be made with bypass_csp=True: the site's Content Security
+    Policy (script-src 'self') rightly refuses a script the site did not serve, and
+    axe is added as one. Nothing else changes, so what axe checks is what visitors get.
     """
+    if not AXE_JS.exists():
+        raise RuntimeError(f"{AXE_JS} is missing. {SETUP_HINT}")
     if not page.evaluate("typeof window.axe === 'object'"):
-        page.evaluate(_axe_source())
-    return page.evaluate("() => axe.run(document)")
+        page.add_script_tag(path=str(AXE_JS))
+    # Every rule axe runs by default, and two named to be sure they run: color-contrast
+    # (WCAG 2 AA 1.4.3: 4.5:1 for text, 3:1 for large text), the suite's contrast
+    # check, and target-size (WCAG 2.2 AA 2.5.8), which axe leaves off by default.
+    return page.evaluate(
+        """() => axe.run(document, {
+            rules: {"color-contrast": {enabled: true}, "target-size": {enabled: true}},
+            resultTypes: ["violations", "incomplete"],
+        })"""
+    )
 
 
 def serious_violations(results):
     """axe violations of impact serious or critical, one readable line per node."""
-    lines = []
-    for violation in results["violations"]:
-        if violation["impact"] in SERIOUS:
-            for node in violation["nodes"]:
-                lines.append(
-                    f"{violation['id']} ({violation['impact']}): {violation['help']} "
-                    f"at {node['target']}: {node['failureSummary']}"
-                )
-    return lines
-
-
-def rule_ids(results, kind):
-    return {rule["id"] for rule in results[kind]}
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} "
+        f"at {node['target']}: {node['failureSummary']}"
+        for violation in results["violations"]
+        if violation["impact"] in SERIOUS
+        for node in violation["nodes"]
+    ]
 
 
 def validate_html(documents):
     """Check {name: html} with the Nu HTML Checker in one JVM run.
 
-    Returns {name: [message dicts]} with every message vnu gave (errors and warnings);
-    the JVM's start-up dominates, so callers batch all their documents into one call.
+    Returns {name: [error messages]} (vnu's dicts). The JVM's start-up dominates the
+    time, so callers batch all their documents into one call.
     """
     java = shutil.which("java")
     if java is None:
@@ -91,13 +132,13 @@ def validate_html(documents):
     if not VNU_JAR.exists():
         raise RuntimeError(f"{VNU_JAR} is missing. {SETUP_HINT}")
     with tempfile.TemporaryDirectory() as folder:
-        names = {}
-        for index, (name, html) in enumerate(documents.items()):
-            names[f"{index}.html"] = name
-            (Path(folder) / f"{index}.html").write_text(html, encoding="utf-8")
+        files = {f"{index}.html": name for index, name in enumerate(documents)}
+        for file, name in files.items():
+            (Path(folder) / file).write_text(documents[name], encoding="utf-8")
         # vnu exits 1 when it finds errors; its JSON report is what we read.
+        command = [java, "-jar", str(VNU_JAR), "--format", "json", "--errors-only", "--stdout"]
         completed = subprocess.run(
-            [java, "-jar", str(VNU_JAR), "--format", "json", "--stdout", *sorted(names)],
+            [*command, *files],
             cwd=folder,
             capture_output=True,
             text=True,
@@ -107,31 +148,17 @@ def validate_html(documents):
     report = json.loads(completed.stdout)
     messages = {name: [] for name in documents}
     for message in report["messages"]:
-        # Messages name their file as a URL ending in our "<index>.html".
-        name = names.get(message.get("url", "").rpartition("/")[2], "(vnu itself)")
-        messages.setdefault(name, []).append(message)
+        # Each message names its file as a URL ending in "<index>.html"; anything else
+        # (vnu failing to read a file, say) is reported against every document.
+        file = message.get("url", "").rpartition("/")[2]
+        for name in [files[file]] if file in files else documents:
+            messages[name].append(message)
     return messages
 
 
-def vnu_errors(messages):
-    """The messages that make a document invalid, as readable lines."""
+def describe_vnu(messages):
+    """vnu's messages as readable lines."""
     return [
         f"line {m.get('lastLine', '?')}: {m['message']} [{m.get('extract', '').strip()}]"
         for m in messages
-        if m["type"] in {"error", "non-document-error"}
     ]
-
-
-def _luminance(rgb):
-    def channel(value):
-        value /= 255
-        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
-
-    red, green, blue = (channel(v) for v in rgb)
-    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
-
-
-def contrast_ratio(first, second):
-    """WCAG 2 contrast ratio of two (r, g, b) colours, 1 to 21."""
-    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
-    return (lighter + 0.05) / (darker + 0.05)

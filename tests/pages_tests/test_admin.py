@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from pages.models import Page
-from tests.conftest import make_page
+from tests.conftest import make_page, sources_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +26,7 @@ def page_form(**overrides):
         "position": "0",
         "show_in_menu": "on",
         "accepts_feedback": "on",
+        **sources_form_data(),
     }
     data.update(overrides)
     return data

@@ -38,3 +38,23 @@ def test_starter_structure_mirrors_the_network(client):
     assert psychiatrists.context["page"].epigraph_person
     for path in ("learn/opposition/big-pharma", "learn/opposition/researchers"):
         assert Page.objects.get(path=path).parent.path == "learn/opposition"
+
+
+def test_starter_pages_cite_the_yale_study_but_claim_no_medical_review(client):
+    call_command("load_starter_content")
+    home = client.get("/").content.decode()
+    assert (
+        "Antidepressant effects of ketamine in depressed patients</a>. Biological Psychiatry, 2000."
+        in home
+    )
+    assert not Page.objects.exclude(reviewed_by="").exists()
+    assert Page.objects.review_missing().count() == len(PAGES)
+    assert "Medically reviewed" not in home
+
+
+def test_reloading_never_puts_back_a_source_an_editor_removed():
+    call_command("load_starter_content")
+    Page.objects.get(path="introduction").sources.all().delete()
+    call_command("load_starter_content")
+    assert not Page.objects.get(path="introduction").sources.exists()
+    assert Page.objects.get(path="articles/the-ketamine-debate").sources.count() == 1

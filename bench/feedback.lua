@@ -1,0 +1,74 @@
+-- The feedback journey for wrk: each connection GETs the page, reads the CSRF token,
+-- its cookie, the signed timestamp and the form's address from it, then POSTs a
+-- valid critique whose comments carry a unique marker, and starts again.
+-- Run with one connection per thread (-tN -cN): wrk keeps one Lua state per thread,
+-- so each state then follows exactly one visitor's GET, POST, GET, POST...
+
+local threads = {}
+local next_id = 1
+
+function setup(thread)
+  thread:set("id", next_id)
+  next_id = next_id + 1
+  table.insert(threads, thread)
+end
+
+function init(args)
+  run = os.getenv("BENCH_RUN") or "run"
+  page = wrk.path
+  posting = false
+  sent, accepted, refused, failed_gets = 0, 0, 0, 0
+end
+
+local function form_encode(value)
+  return (value:gsub("[^%w%-_.~]", function(c) return string.format("%%%02X", string.byte(c)) end))
+end
+
+function request()
+  if posting then
+    sent = sent + 1
+    local body = table.concat({
+      "csrfmiddlewaretoken=" .. form_encode(csrf),
+      "timestamp=" .. form_encode(timestamp),
+      "honeypot=",
+      "username=",
+      "email=",
+      "name=Bench",
+      "comments=" .. form_encode(string.format("bench %s %d %d", run, id, sent)),
+    }, "&")
+    return wrk.format("POST", action, {
+      ["Content-Type"] = "application/x-www-form-urlencoded",
+      ["Cookie"] = "csrftoken=" .. cookie,
+    }, body)
+  end
+  return wrk.format("GET", page)
+end
+
+function response(status, headers, body)
+  if posting then
+    if status == 302 then accepted = accepted + 1 else refused = refused + 1 end
+    posting = false
+    return
+  end
+  local set_cookie = headers["Set-Cookie"] or ""
+  cookie = set_cookie:match("csrftoken=([^;]+)") or cookie
+  csrf = body:match('name="csrfmiddlewaretoken" value="([^"]+)"')
+  timestamp = body:match('name="timestamp" value="([^"]+)"')
+  action = body:match('<form class="feedback%-form" method="post" action="([^"#]+)')
+  if status == 200 and csrf and timestamp and action and cookie then
+    posting = true
+  else
+    failed_gets = failed_gets + 1
+  end
+end
+
+function done(summary, latency, requests)
+  local totals = {sent = 0, accepted = 0, refused = 0, failed_gets = 0}
+  for _, thread in ipairs(threads) do
+    for name, _ in pairs(totals) do
+      totals[name] = totals[name] + thread:get(name)
+    end
+  end
+  io.write(string.format("FEEDBACK sent=%d accepted=%d refused=%d failed_gets=%d\n",
+    totals.sent, totals.accepted, totals.refused, totals.failed_gets))
+end

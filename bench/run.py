@@ -1,0 +1,344 @@
+"""`make bench`: serve the site as in production and measure it with wrk.
+
+For each database (a fresh SQLite file, then a fresh PostgreSQL database when one
+answers): migrate, load the starter pages, start gunicorn with gunicorn.conf.py and
+--workers 3 on 127.0.0.1, warm up, then run wrk for BENCH_SECONDS (15) at 16
+connections against the home page, a deep article, a hashed CSS file and a baseline
+view, and run the feedback journey. Prints one table per database.
+"""
+
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv" / "bin"
+PORT = int(os.environ.get("BENCH_PORT", "18010"))
+BASE = f"http://127.0.0.1:{PORT}"
+SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
+WARMUP_SECONDS = int(os.environ.get("BENCH_WARMUP_SECONDS", "3"))
+CONNECTIONS = 16
+WORKERS = 3
+POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/ks_bench")
+# Each database in the setup it is meant for: SQLite on one machine with each worker's
+# own memory as the cache; PostgreSQL with the Redis cache that app servers share.
+SQLITE_CACHE_URL = os.environ.get("BENCH_SQLITE_CACHE_URL", "locmemcache://bench")
+POSTGRES_CACHE_URL = os.environ.get("BENCH_POSTGRES_CACHE_URL", "redis://127.0.0.1:6379/3")
+HOME = "/"
+ARTICLE = "/learn/opposition/psychiatrists/"
+# A sibling of the article with its feedback form switched off for the benchmark: the
+# page cache's own cost, without the per-visitor CSRF token and signed timestamp.
+CLOSED = "/learn/opposition/researchers/"
+BASELINE = "/__bench__/baseline/"
+
+
+def django_env(database_url, **extra):
+    """The production environment, pointed at the bench settings, database and cache."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_URL", "CACHE_URL", "REDIS_URL"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DEBUG="0",
+        SECRET_KEY="bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        DATABASE_URL=database_url,
+        CACHE_URL=SQLITE_CACHE_URL if database_url.startswith("sqlite") else POSTGRES_CACHE_URL,
+        LOG_LEVEL="WARNING",
+        **extra,
+    )
+    return env
+
+
+def manage(database_url, *args):
+    subprocess.run(
+        [str(VENV / "python"), "manage.py", *args],
+        cwd=ROOT,
+        env=django_env(database_url),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def fresh_postgres(url):
+    """Drop and recreate the bench database; None if PostgreSQL does not answer."""
+    import environ
+    import psycopg2
+
+    cfg = environ.Env.db_url_config(url)
+    try:
+        conn = psycopg2.connect(
+            dbname="postgres",
+            user=cfg["USER"] or None,
+            password=cfg["PASSWORD"] or None,
+            host=cfg["HOST"] or None,
+            port=cfg["PORT"] or None,
+            connect_timeout=5,
+        )
+    except psycopg2.OperationalError as exc:
+        print(f"PostgreSQL at {url} does not answer ({exc}); skipping it.", file=sys.stderr)
+        return None
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        name = cfg["NAME"]
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+    return url
+
+
+def probe(database_url, *args):
+    """In-process measurements (bench/probe.py)."""
+    result = subprocess.run(
+        [str(VENV / "python"), "-m", "bench.probe", *args],
+        cwd=ROOT,
+        env=django_env(database_url),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(result.stdout)
+
+
+@contextmanager
+def gunicorn(database_url, log_path, **extra_env):
+    """gunicorn with the production config and 3 workers, until the block ends."""
+    env = django_env(database_url, BIND=f"127.0.0.1:{PORT}", **extra_env)
+    with open(log_path, "ab") as log:
+        server = subprocess.Popen(
+            [str(VENV / "gunicorn"), "-c", "gunicorn.conf.py", "--workers", str(WORKERS)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_until_healthy(server)
+        yield server
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+
+
+def wait_until_healthy(server, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit(f"gunicorn exited with status {server.returncode}; see its log.")
+        try:
+            with urllib.request.urlopen(f"{BASE}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    sys.exit("gunicorn did not answer /healthz within 30 s.")
+
+
+def static_css_url():
+    manifest = json.loads((ROOT / "staticfiles" / "staticfiles.json").read_text())
+    return "/static/" + manifest["paths"]["css/site.css"]
+
+
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def parse_wrk(output):
+    """requests/s, p50 and p99 in ms, request and error counts from wrk --latency."""
+
+    def latency(percent):
+        value, unit = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.M).groups()
+        return float(value) * UNITS[unit]
+
+    errors = sum(
+        int(n)
+        for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output)
+        + re.findall(r"Non-2xx or 3xx responses: (\d+)", output)
+    )
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": latency(50),
+        "p99": latency(99),
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
+        "errors": errors,
+    }
+
+
+def wrk(path, seconds, *, threads=2, connections=CONNECTIONS, script=None, env=None, cookie=None):
+    command = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--latency",
+        "-H",
+        "Accept-Encoding: gzip",
+    ]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    if script:
+        command += ["-s", str(script)]
+    result = subprocess.run(
+        [*command, BASE + path],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+    return result.stdout
+
+
+def measure(path, cookie=None):
+    wrk(path, WARMUP_SECONDS, cookie=cookie)
+    return parse_wrk(wrk(path, SECONDS, cookie=cookie))
+
+
+def csrf_cookie(path):
+    """The CSRF cookie a browser keeps after its first visit."""
+    with urllib.request.urlopen(BASE + path, timeout=10) as response:
+        for header in response.headers.get_all("Set-Cookie") or []:
+            if header.startswith("csrftoken="):
+                return header.split(";")[0]
+    sys.exit(f"{path} set no CSRF cookie")
+
+
+def bench_database(label, database_url, workdir):
+    print(f"\n== {label}: preparing {database_url}", flush=True)
+    manage(database_url, "migrate", "--noinput")
+    # A fresh database behind an old cache would be served the old run's pages.
+    probe(database_url, "clear-cache")
+    manage(database_url, "load_starter_content")
+    probe(database_url, "close-feedback", CLOSED)
+    sizes = probe(database_url, "pages", HOME, ARTICLE, CLOSED)
+    extra = {"BENCH_BASELINE_BYTES": str(sizes[ARTICLE]["bytes"])}
+    rows = {}
+    with gunicorn(database_url, workdir / f"gunicorn-{label}.log", **extra):
+        for name, path, cookie in [
+            ("home page", HOME, None),
+            ("article page", ARTICLE, None),
+            ("article, returning visitor", ARTICLE, csrf_cookie(ARTICLE)),
+            ("page without feedback form", CLOSED, None),
+            ("static CSS (hashed)", static_css_url(), None),
+            ("baseline view", BASELINE, None),
+        ]:
+            print(f"   {name}: {path}", flush=True)
+            rows[name] = measure(path, cookie)
+        print("   feedback journey: GET + POST", flush=True)
+        journey = feedback_journey(database_url)
+    cache_url = django_env(database_url)["CACHE_URL"]
+    return {"rows": rows, "sizes": sizes, "journey": journey, "cache": cache_url}
+
+
+def feedback_journey(database_url):
+    """GET the article, POST valid feedback, repeat, from 16 visitors at once; then
+    count what was stored against what the server accepted."""
+    run = f"{os.getpid()}-{time.time_ns()}"
+    script = ROOT / "bench" / "feedback.lua"
+    options = {"threads": CONNECTIONS, "connections": CONNECTIONS, "script": script}
+    wrk(ARTICLE, WARMUP_SECONDS, env={"BENCH_RUN": f"warmup-{run}"}, **options)
+    output = wrk(ARTICLE, SECONDS, env={"BENCH_RUN": run}, **options)
+    row = parse_wrk(output)
+    sent, accepted, refused, failed_gets = map(
+        int,
+        re.search(
+            r"FEEDBACK sent=(\d+) accepted=(\d+) refused=(\d+) failed_gets=(\d+)", output
+        ).groups(),
+    )
+    counts = probe(database_url, "feedback", run)
+    row.update(
+        pairs=accepted / SECONDS,
+        sent=sent,
+        accepted=accepted,
+        refused=refused,
+        failed_gets=failed_gets,
+        **counts,
+        # Posts still in flight when wrk stopped may be stored without being counted
+        # as accepted; an accepted post that is not stored would be a loss.
+        lost=max(0, accepted - counts["stored"]),
+    )
+    return row
+
+
+def print_table(label, result):
+    rows, sizes = result["rows"], result["sizes"]
+    print(
+        f"\n{label} (cache {result['cache']}): wrk -t2 -c{CONNECTIONS} -d{SECONDS}s "
+        f"after a {WARMUP_SECONDS} s warm-up"
+    )
+    print(
+        f"| {'target':<28} | {'requests/s':>10} | {'p50 ms':>7} | {'p99 ms':>7} | {'errors':>6} |"
+    )
+    print(f"|{'-' * 30}|{'-' * 11}:|{'-' * 8}:|{'-' * 8}:|{'-' * 7}:|")
+    for name, row in rows.items():
+        print(
+            f"| {name:<28} | {row['rps']:>10.0f} | {row['p50']:>7.2f} | {row['p99']:>7.2f} "
+            f"| {row['errors']:>6} |"
+        )
+    ratio = rows["article page"]["rps"] / rows["baseline view"]["rps"]
+    journey = result["journey"]
+    print(
+        f"| {'feedback GET+POST (requests)':<28} | {journey['rps']:>10.0f} | {journey['p50']:>7.2f} "
+        f"| {journey['p99']:>7.2f} | {journey['errors']:>6} |"
+    )
+    print(f"article / baseline rate: {ratio:.0%}", end="")
+    for name in ("article, returning visitor", "page without feedback form"):
+        print(f"; {name}: {rows[name]['rps'] / rows['baseline view']['rps']:.0%}", end="")
+    print()
+    print(
+        f"feedback journey: {journey['pairs']:.0f} GET+POST pairs/s; {journey['accepted']} posts "
+        f"accepted (302), {journey['refused']} refused, {journey['failed_gets']} unusable GETs; "
+        f"stored {journey['stored']} ({journey['distinct']} distinct markers, "
+        f"{journey['repeated']} stored twice); lost: {journey['lost']}"
+    )
+    print(
+        "SQL queries per anonymous page view: "
+        + ", ".join(f"{url} {m['queries']} ({m['bytes']} bytes)" for url, m in sizes.items())
+    )
+
+
+def describe_machine():
+    cpu = "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        found = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
+        cpu = found.group(1).strip() if found else cpu
+    return (
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores ({cpu}), "
+        f"Python {platform.python_version()}, gunicorn --workers {WORKERS}"
+    )
+
+
+def main():
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: `apt-get install wrk` (Debian) or your system's package.")
+    load_before = os.getloadavg()[0]
+    manage("sqlite://:memory:", "collectstatic", "--noinput", "--verbosity", "0")
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="ks-bench-") as tmp:
+        workdir = Path(tmp)
+        sqlite_url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+        results["SQLite"] = bench_database("SQLite", sqlite_url, workdir)
+        postgres_url = fresh_postgres(POSTGRES_URL)
+        if postgres_url:
+            results["PostgreSQL"] = bench_database("PostgreSQL", postgres_url, workdir)
+    print(f"\nMeasured {describe_machine()}")
+    # Anything else running on the machine takes cores from both sides of the test.
+    print(f"1-minute load average before the run: {load_before:.2f}")
+    for label, result in results.items():
+        print_table(label, result)
+
+
+if __name__ == "__main__":
+    main()

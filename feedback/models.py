@@ -1,0 +1,241 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Cast
+from django.db.models.lookups import Regex
+from django.utils import timezone
+from django.utils.text import Truncator
+
+from pages.models import Page
+
+from .urgency import normalise
+
+
+class Feedback(models.Model):
+    """A visitor's private critique of a page, and the staff's review of it.
+
+    The visitor's words are kept exactly as sent (after trimming) and are never
+    shown on the public site. No IP address or user agent is stored.
+    """
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        REVIEWED = "reviewed", "Reviewed"
+        ARCHIVED = "archived", "Archived"
+        SPAM = "spam", "Spam"
+
+    # The fields the visitor fills in, in the order the form shows them.
+    VISITOR_FIELDS = ("username", "name", "email", "comments")
+
+    page = models.ForeignKey(
+        Page,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="feedback",
+        help_text="Empty if the page has since been deleted; its title and address are kept below.",
+    )
+    page_title = models.CharField(
+        max_length=200, help_text="The page's title when the feedback was sent."
+    )
+    page_path = models.CharField(
+        "page address", max_length=500, help_text="The page's address when the feedback was sent."
+    )
+    username = models.CharField(max_length=150, blank=True)
+    name = models.CharField(max_length=100)
+    email = models.EmailField(blank=True)
+    comments = models.TextField(max_length=5000)
+    submitted_at = models.DateTimeField("sent", default=timezone.now, db_index=True)
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.NEW,
+        db_index=True,
+        help_text="New until someone on the team has read it. Spam and archived stay out of the "
+        "way but are kept until purged.",
+    )
+    staff_note = models.TextField(
+        blank=True, help_text="For the team only: what was done about it, or why not."
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who last changed the status or the note.",
+    )
+    reviewed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the status or the note last changed."
+    )
+    first_reviewed_at = models.DateTimeField(
+        "first reviewed",
+        null=True,
+        blank=True,
+        help_text="When the status first changed from New: the end of its wait for review.",
+    )
+    is_urgent = models.BooleanField(
+        "urgent",
+        default=False,
+        editable=False,
+        db_index=True,
+        help_text="The comments used words about suicide or self-harm (see Urgent phrases). "
+        "Urgent feedback is listed first until it is reviewed.",
+    )
+    page_version = models.ForeignKey(
+        "reversion.Version",
+        verbose_name="revision read",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The saved revision of the page the visitor was reading when they wrote.",
+    )
+    addressed_in_version = models.ForeignKey(
+        "reversion.Version",
+        verbose_name="addressed in revision",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The revision of the page that dealt with this feedback, if one did.",
+    )
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = "feedback"
+        verbose_name_plural = "feedback"
+
+    def __str__(self):
+        sent = timezone.localtime(self.submitted_at)
+        return f"{self.name} on “{self.page_title}” ({sent:%Y-%m-%d %H:%M})"
+
+    def save(self, *args, **kwargs):
+        """Snapshot the page's title and address when the feedback is first stored."""
+        if self._state.adding and self.page_id and not self.page_path:
+            self.page_title = self.page.title
+            self.page_path = self.page.get_absolute_url()
+        super().save(*args, **kwargs)
+
+    @property
+    def excerpt(self):
+        return Truncator(" ".join(self.comments.split())).chars(80)
+
+
+def names_feedback(feedback_id):
+    """A filter condition: the access log entry names feedback record ``feedback_id``.
+
+    Works on every database: the ids are a JSON list, and in its text a whole
+    number stands between non-digits.
+    """
+    pattern = rf"(^|[^0-9]){int(feedback_id)}([^0-9]|$)"
+    return Regex(Cast("feedback_ids", models.TextField()), pattern)
+
+
+class AccessLogQuerySet(models.QuerySet):
+    def involving(self, feedback_id):
+        """Entries that name the feedback record ``feedback_id``."""
+        return self.filter(names_feedback(feedback_id))
+
+
+class AccessLog(models.Model):
+    """Who opened or exported which feedback, and when: an append-only record.
+
+    It keeps ids only, so it outlives purged feedback without keeping visitors' words,
+    and the staff member's username, so it outlives their account.
+    """
+
+    class Action(models.TextChoices):
+        VIEWED = "viewed", "Viewed"
+        EXPORTED = "exported", "Exported"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty if the account has since been deleted; the username is kept.",
+    )
+    username = models.CharField(max_length=150)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    at = models.DateTimeField("when", default=timezone.now, db_index=True)
+    feedback_ids = models.JSONField("feedback ids", default=list)
+    count = models.PositiveIntegerField("records", default=0)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "feedback access"
+        verbose_name_plural = "feedback access log"
+        # No add/change/delete permissions to grant: entries are written by the site only.
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.username} {self.action} {self.count} feedback at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        """Store a new entry; an existing one is never rewritten."""
+        if not self._state.adding:
+            raise ValueError("Access log entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Access log entries cannot be deleted.")
+
+
+class UrgentPhraseQuerySet(models.QuerySet):
+    def active_phrases(self):
+        """The phrases currently used to mark feedback urgent."""
+        return list(self.filter(active=True).values_list("phrase", flat=True))
+
+
+class UrgentPhrase(models.Model):
+    """Words about suicide or self-harm that mark new feedback urgent.
+
+    Matched as whole words, ignoring letter case, punctuation and extra spaces
+    (feedback/urgency.py). Read afresh for every submission: posts are rare, and a
+    phrase added on one server must count on all of them at once.
+    """
+
+    phrase = models.CharField(
+        max_length=100,
+        unique=True,
+        help_text="Matched as whole words, ignoring capitals, punctuation and extra spaces: "
+        "“self harm” also matches “Self-harm” but “kill myself” does not match “skill myself”.",
+    )
+    active = models.BooleanField(
+        default=True, help_text="Untick to stop using this phrase without losing it."
+    )
+    notes = models.TextField(blank=True, help_text="For the team: why this phrase is here.")
+
+    objects = UrgentPhraseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["phrase"]
+        verbose_name = "urgent phrase"
+        verbose_name_plural = "urgent phrases"
+
+    def __str__(self):
+        return self.phrase
+
+    def clean(self):
+        """Refuse a phrase with no words, or one that matches exactly what another does."""
+        self.phrase = " ".join(self.phrase.split())
+        words = normalise(self.phrase)
+        if not words:
+            raise ValidationError(
+                {"phrase": ValidationError("Type at least one word.", code="no_words")}
+            )
+        for other in UrgentPhrase.objects.exclude(pk=self.pk).only("phrase"):
+            if normalise(other.phrase) == words:
+                raise ValidationError(
+                    {
+                        "phrase": ValidationError(
+                            "“%(other)s” already matches the same words.",
+                            code="duplicate_phrase",
+                            params={"other": other.phrase},
+                        )
+                    }
+                )

@@ -1,0 +1,128 @@
+"""What staff do, in a real browser: a reviewer works through feedback, an editor
+changes and previews pages, and each is kept to their own part of the admin."""
+
+import csv
+import re
+from http import HTTPStatus
+
+import pytest
+from playwright.sync_api import expect
+
+from feedback.models import Feedback
+from pages.models import Page
+
+from .conftest import log_in
+from .tools import PSYCHIATRISTS, THANKS, send_feedback
+
+pytestmark = pytest.mark.browser
+
+
+def open_admin_list(page, name):
+    """From the admin's home, open a model's list by its row, as a person would."""
+    page.get_by_role("rowheader", name=name, exact=True).get_by_role("link").click()
+
+
+def test_reviewer_finds_feedback_by_a_word_marks_it_reviewed_and_exports_it(
+    site, new_page, reviewer
+):
+    visitor = new_page()
+    visitor.goto(site.url(PSYCHIATRISTS))
+    send_feedback(visitor, name="Sam Visitor", comments="Please cite the zanos paper.")
+    expect(visitor.get_by_text(THANKS)).to_be_visible()
+    Feedback.objects.create(
+        page=Page.objects.get(path="learn/cost"), name="Other", comments="Prices are old."
+    )
+
+    page = new_page()
+    log_in(page, site, reviewer)
+    open_admin_list(page, "Feedback")
+    page.get_by_role("textbox", name="Search").fill("zanos")
+    page.get_by_role("button", name="Search").click()
+
+    rows = page.locator("#result_list tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows).to_contain_text("Sam Visitor")
+    expect(rows).to_contain_text("New")
+    rows.get_by_role("checkbox").check()
+    page.get_by_role("combobox", name="Action").select_option(
+        label="Mark selected feedback as reviewed"
+    )
+    page.get_by_role("button", name="Run").click()
+    expect(page.get_by_text("1 feedback marked as reviewed.")).to_be_visible()
+    expect(rows).to_contain_text("Reviewed")
+
+    rows.get_by_role("checkbox").check()
+    page.get_by_role("combobox", name="Action").select_option(
+        label="Export selected feedback as CSV"
+    )
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Run").click()
+    assert re.fullmatch(r"feedback-\d{4}-\d\d-\d\d\.csv", download.value.suggested_filename)
+    with open(download.value.path(), encoding="utf-8-sig", newline="") as exported:
+        records = list(csv.DictReader(exported))
+    assert len(records) == 1
+    assert "Please cite the zanos paper." in records[0].values()
+    assert "Sam Visitor" in records[0].values()
+    assert Feedback.objects.get(name="Sam Visitor").status == Feedback.Status.REVIEWED
+
+
+def test_editor_changes_a_page_and_the_next_visitor_sees_it(site, new_page, editor):
+    visitor = new_page()
+    visitor.goto(site.url("/learn/cost/"))
+    expect(visitor.get_by_role("heading", level=1)).to_have_text("Cost")
+    expect(visitor.get_by_text("Most clinics now take card payments.")).to_have_count(0)
+
+    page = new_page()
+    log_in(page, site, editor)
+    open_admin_list(page, "Pages")
+    page.get_by_role("link", name=re.compile(r"^— Cost$")).click()
+    body = page.get_by_label("Body")
+    body.fill(f"{body.input_value()}\n\nMost clinics now take card payments.\n")
+    page.get_by_label("Status").select_option(label="Published")
+    # The form has a row of buttons at its top and another at its foot.
+    page.get_by_role("button", name="Save", exact=True).last.click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    visitor.reload()
+    expect(visitor.get_by_text("Most clinics now take card payments.")).to_be_visible()
+
+
+def test_editor_is_refused_the_feedback_admin(site, page, editor):
+    log_in(page, site, editor)
+    expect(page.get_by_role("link", name="Visitor feedback")).to_have_count(0)
+    expect(page.get_by_role("rowheader", name="Feedback", exact=True)).to_have_count(0)
+
+    response = page.goto(site.url("/admin/feedback/feedback/"))
+    assert response.status == HTTPStatus.FORBIDDEN
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Forbidden")
+
+
+def test_draft_page_is_hidden_from_visitors_and_previewed_by_the_editor(site, new_page, editor):
+    Page.objects.create(
+        parent=Page.objects.get(path="learn"),
+        title="Esketamine Nasal Spray",
+        slug="esketamine",
+        body="Draft notes on the nasal spray.",
+        status=Page.Status.DRAFT,
+    )
+    visitor = new_page()
+    response = visitor.goto(site.url("/learn/esketamine/"))
+    assert response.status == HTTPStatus.NOT_FOUND
+    expect(visitor.get_by_role("heading", level=1)).to_have_text("We could not find that page")
+    visitor.goto(site.url("/learn/"))
+    expect(visitor.get_by_role("link", name="Esketamine Nasal Spray")).to_have_count(0)
+
+    page = new_page()
+    log_in(page, site, editor)
+    open_admin_list(page, "Pages")
+    row = page.locator("#result_list tr", has_text="Esketamine Nasal Spray")
+    with page.context.expect_page() as preview_tab:
+        row.get_by_role("link", name="Preview draft").click()
+    preview = preview_tab.value
+    preview.wait_for_load_state()
+    expect(preview).to_have_url(site.url("/learn/esketamine/"))
+    expect(preview.get_by_role("heading", level=1)).to_have_text("Esketamine Nasal Spray")
+    expect(preview.get_by_text("Draft notes on the nasal spray.")).to_be_visible()
+    expect(
+        preview.get_by_text("Preview: visitors cannot see this page yet (draft)")
+    ).to_be_visible()

@@ -1,0 +1,236 @@
+import re
+import time
+from html import unescape
+from http import HTTPStatus
+
+import pytest
+from django.core import signing
+from django.test import Client
+from django.urls import reverse
+from reversion.models import Version
+
+from feedback.forms import SIGNING_SALT, make_token
+from feedback.models import Feedback
+from feedback.views import THANKS
+from tests.conftest import make_page, page_form_data
+from tests.feedback_tests.conftest import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_minimum_wait(settings):
+    # The tests post a form they just rendered; a person would take longer.
+    settings.FEEDBACK_MIN_SECONDS = 0
+
+
+def edit(client, page, **changes):
+    """Save the page through the admin, as an editor would: one more revision."""
+    page.refresh_from_db()
+    response = client.post(
+        reverse("admin:pages_page_change", args=[page.pk]), page_form_data(page, **changes)
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    page.refresh_from_db()
+    return Version.objects.get_for_object(page).first()  # the newest
+
+
+def rendered_token(client, page):
+    html = client.get(page.get_absolute_url()).content.decode()
+    return re.search(r'name="timestamp" value="([^"]+)"', html).group(1)
+
+
+def signed_version(token):
+    return signing.loads(token, salt=SIGNING_SALT)["v"]
+
+
+def change_page(client, feedback):
+    response = client.get(reverse("admin:feedback_feedback_change", args=[feedback.pk]))
+    assert response.status_code == HTTPStatus.OK
+    return response.content.decode()
+
+
+@pytest.fixture
+def visitor():
+    """An anonymous reader (``client`` is the editor's, via ``editor_client``)."""
+    return Client()
+
+
+@pytest.fixture
+def cost(db):
+    return make_page("Cost", parent=make_page("Learn"), body="Sessions cost 400 dollars each.")
+
+
+def test_feedback_keeps_the_revision_the_visitor_was_reading_not_the_newest(
+    visitor, editor_client, cost
+):
+    first = edit(editor_client, cost)
+    token = rendered_token(visitor, cost)  # the visitor opens the page at revision 1
+    assert signed_version(token) == first.pk
+    second = edit(editor_client, cost, body="Sessions cost 300 dollars each.")
+    assert signed_version(rendered_token(visitor, cost)) == second.pk  # newcomers get revision 2
+    response = visitor.post(
+        reverse("feedback:submit", args=[cost.pk]), form_data(cost, timestamp=token)
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert Feedback.objects.get().page_version == first
+
+
+def test_the_reviewer_sees_what_changed_since_the_visitor_read_the_page(
+    visitor, editor_client, reviewer_client, cost
+):
+    edit(editor_client, cost)
+    token = rendered_token(visitor, cost)
+    edit(editor_client, cost, body="Sessions cost 300 dollars each.", title="Cost of sessions")
+    visitor.post(reverse("feedback:submit", args=[cost.pk]), form_data(cost, timestamp=token))
+    html = change_page(reviewer_client, Feedback.objects.get())
+    assert "What the reader saw" in html
+    assert re.search(r"The visitor was reading <strong>Revision 1 — .* by editor</strong>", html)
+    assert "<del>400</del><ins>300</ins>" in html
+    assert "Cost<ins> of sessions</ins>" in html
+    assert "Unchanged since" not in html
+    assert "Sessions cost 400 dollars each." in unescape(html)  # the body as they read it
+    assert "css/admin-pages.css" in html  # the diff's colours
+
+
+def test_the_reviewer_is_told_when_the_page_is_unchanged_since(
+    visitor, editor_client, reviewer_client, cost
+):
+    edit(editor_client, cost)
+    visitor.post(
+        reverse("feedback:submit", args=[cost.pk]),
+        form_data(cost, timestamp=rendered_token(visitor, cost)),
+    )
+    html = change_page(reviewer_client, Feedback.objects.get())
+    assert "Unchanged since the visitor read it" in html
+    assert "<del>" not in html
+
+
+def test_without_any_saved_revision_the_reader_saw_is_not_known(visitor, reviewer_client, cost):
+    visitor.post(
+        reverse("feedback:submit", args=[cost.pk]),
+        form_data(cost, timestamp=rendered_token(visitor, cost)),
+    )
+    feedback = Feedback.objects.get()
+    assert feedback.page_version is None
+    assert "Not known: the page had no saved revision" in change_page(reviewer_client, feedback)
+
+
+def test_an_altered_revision_in_the_form_is_treated_as_a_bot(visitor, editor_client, cost):
+    edit(editor_client, cost)
+    other = edit(editor_client, make_page("Dosing"))
+    forged = signing.dumps(
+        {"page": cost.pk, "at": int(time.time()) - 60, "v": other.pk},
+        salt=SIGNING_SALT,
+        key="not-the-site-key",
+    )
+    response = visitor.post(
+        reverse("feedback:submit", args=[cost.pk]), form_data(cost, timestamp=forged), follow=True
+    )
+    assert THANKS in response.content.decode()
+    assert not Feedback.objects.exists()
+
+
+def test_a_revision_of_another_page_is_not_kept(visitor, editor_client, cost):
+    other = edit(editor_client, make_page("Dosing"))
+    token = make_token(cost, issued_at=time.time() - 60, version_id=other.pk)
+    visitor.post(reverse("feedback:submit", args=[cost.pk]), form_data(cost, timestamp=token))
+    feedback = Feedback.objects.get()
+    assert feedback.page_version is None
+
+
+def test_an_expired_form_asks_again_and_keeps_the_revision_that_was_read(
+    visitor, editor_client, settings, cost
+):
+    first = edit(editor_client, cost)
+    edit(editor_client, cost, body="Changed since.")
+    old = make_token(
+        cost,
+        issued_at=time.time() - settings.FEEDBACK_MAX_AGE_SECONDS - 60,
+        version_id=first.pk,
+    )
+    response = visitor.post(
+        reverse("feedback:submit", args=[cost.pk]), form_data(cost, timestamp=old)
+    )
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    fresh = re.search(r'name="timestamp" value="([^"]+)"', response.content.decode()).group(1)
+    assert signed_version(fresh) == first.pk
+    visitor.post(reverse("feedback:submit", args=[cost.pk]), form_data(cost, timestamp=fresh))
+    assert Feedback.objects.get().page_version == first
+
+
+def test_the_reviewer_marks_feedback_addressed_in_a_revision_of_that_page_only(
+    visitor, editor_client, reviewer_client, reviewer, cost
+):
+    first = edit(editor_client, cost)
+    token = rendered_token(visitor, cost)
+    second = edit(editor_client, cost, body="Sessions cost 300 dollars each.")
+    other = edit(editor_client, make_page("Dosing"))
+    visitor.post(reverse("feedback:submit", args=[cost.pk]), form_data(cost, timestamp=token))
+    feedback = Feedback.objects.get()
+    html = change_page(reviewer_client, feedback)
+    select = re.search(r'<select name="addressed_in_version".*?</select>', html, re.S).group(0)
+    options = re.findall(r'<option value="(\d+)"[^>]*>([^<]+)</option>', select)
+    assert [int(pk) for pk, _ in options] == [second.pk, first.pk]  # newest first
+    assert unescape(options[0][1]).startswith("Revision 2 — ")
+    assert unescape(options[0][1]).endswith(" by editor")
+    assert str(other.pk) not in [pk for pk, _ in options]
+
+    change_url = reverse("admin:feedback_feedback_change", args=[feedback.pk])
+    refused = reviewer_client.post(
+        change_url, {"status": "new", "staff_note": "", "addressed_in_version": other.pk}
+    )
+    assert refused.status_code == HTTPStatus.OK  # not a choice: the form says so
+    response = reviewer_client.post(
+        change_url, {"status": "reviewed", "staff_note": "", "addressed_in_version": second.pk}
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    feedback.refresh_from_db()
+    assert feedback.addressed_in_version == second
+    assert feedback.reviewed_by == reviewer
+
+
+def test_a_page_view_asks_for_the_newest_revision_only_once_per_save(
+    visitor, editor_client, cost, django_assert_num_queries
+):
+    edit(editor_client, cost)
+    visitor.get(cost.get_absolute_url())
+    with django_assert_num_queries(1):  # the site stamp: the page comes from the page cache
+        visitor.get(cost.get_absolute_url())
+
+
+def test_after_the_page_is_deleted_the_reviewer_still_sees_what_was_read(
+    visitor, editor_client, reviewer_client, cost
+):
+    edit(editor_client, cost)
+    visitor.post(
+        reverse("feedback:submit", args=[cost.pk]),
+        form_data(cost, timestamp=rendered_token(visitor, cost)),
+    )
+    cost.delete()
+    html = change_page(reviewer_client, Feedback.objects.get())
+    assert "Revision 1 — " in html
+    assert "The page has since been deleted." in html
+    assert "Sessions cost 400 dollars each." in html
+    assert "The page has been deleted, so there is no revision to choose." in html
+
+
+def test_feedback_on_a_deleted_page_can_still_be_reviewed(
+    visitor, editor_client, reviewer_client, cost
+):
+    first = edit(editor_client, cost)
+    visitor.post(
+        reverse("feedback:submit", args=[cost.pk]),
+        form_data(cost, timestamp=rendered_token(visitor, cost)),
+    )
+    feedback = Feedback.objects.get()
+    Feedback.objects.filter(pk=feedback.pk).update(addressed_in_version=first)
+    cost.delete()
+    response = reviewer_client.post(
+        reverse("admin:feedback_feedback_change", args=[feedback.pk]),
+        {"status": "archived", "staff_note": "Page retired."},
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    feedback.refresh_from_db()
+    assert feedback.status == Feedback.Status.ARCHIVED
+    assert feedback.addressed_in_version == first

@@ -1,0 +1,281 @@
+import re
+import time
+from http import HTTPStatus
+
+import pytest
+from django.test import Client
+
+from feedback.forms import make_token
+from feedback.models import Feedback
+from feedback.views import THANKS
+from tests.conftest import make_page
+from tests.feedback_tests.conftest import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def section_of(response):
+    html = response.content.decode()
+    start = html.index('<section id="feedback"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_valid_post_is_stored_once_and_redirects_back_to_the_form(client, page, submit_url):
+    data = form_data(page, name="  Sam Kay  ", comments="  Line one.\r\nLine two.\t(tab)  ")
+    response = client.post(submit_url, data)
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == "/learn/cost/#feedback"
+    feedback = Feedback.objects.get()
+    assert feedback.page == page
+    assert feedback.name == "Sam Kay"
+    assert feedback.comments == "Line one.\r\nLine two.\t(tab)"
+    assert (feedback.username, feedback.email) == ("sam_k", "sam@example.com")
+    assert feedback.status == Feedback.Status.NEW
+    assert (feedback.page_title, feedback.page_path) == ("Cost", "/learn/cost/")
+
+
+def test_thank_you_is_shown_inside_the_form_section_after_the_redirect(client, page, submit_url):
+    response = client.post(submit_url, form_data(page), follow=True)
+    assert response.redirect_chain == [("/learn/cost/#feedback", HTTPStatus.FOUND)]
+    section = section_of(response)
+    assert THANKS in section
+    assert 'role="status"' in section
+    # The message is shown once, then gone.
+    assert THANKS not in client.get(page.get_absolute_url()).content.decode()
+
+
+def test_optional_fields_may_be_left_empty(client, page, submit_url):
+    response = client.post(submit_url, form_data(page, username="", email=""))
+    assert response.status_code == HTTPStatus.FOUND
+    assert Feedback.objects.get().email == ""
+
+
+def test_missing_name_is_answered_400_with_the_input_kept_and_the_error_by_the_field(
+    client, page, submit_url
+):
+    response = client.post(submit_url, form_data(page, name="   "))
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert not Feedback.objects.exists()
+    section = section_of(response)
+    assert "sliding-scale clinics" in section  # the comments came back
+    assert 'value="sam@example.com"' in section
+    name_input = re.search(r'<input[^>]*name="name"[^>]*>', section).group(0)
+    assert 'aria-invalid="true"' in name_input
+    assert 'aria-describedby="id_name_error"' in name_input
+    assert re.search(
+        r'id="id_name_error" class="invalid-feedback">\s*<p[^>]*><strong>This field is required',
+        section,
+    )
+    summary = re.search(r'<div class="error-summary" role="alert".*?</div>', section, re.S).group(0)
+    assert '<a href="#id_name">Your name: This field is required.</a>' in summary
+
+
+def test_error_page_is_the_whole_page_in_the_site_layout(client, page, submit_url):
+    response = client.post(submit_url, form_data(page, name=""))
+    html = response.content.decode()
+    assert "<h1>Cost</h1>" in html
+    assert 'id="main-menu"' in html
+    assert 'aria-current="page">Cost</a>' in html  # breadcrumbs
+
+
+def test_bad_email_is_answered_400_with_the_input_kept(client, page, submit_url):
+    response = client.post(submit_url, form_data(page, email="sam at example"))
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    section = section_of(response)
+    assert 'value="sam at example"' in section
+    assert '<a href="#id_email">Your email: Enter a valid email address.</a>' in section
+    assert not Feedback.objects.exists()
+
+
+@pytest.mark.parametrize(("field", "limit"), [("username", 150), ("name", 100), ("comments", 5000)])
+def test_over_long_field_is_answered_400_and_the_text_is_kept_whole(
+    client, page, submit_url, field, limit
+):
+    too_long = "x" * limit + "END"
+    response = client.post(submit_url, form_data(page, **{field: too_long}))
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert too_long in section_of(response)
+    assert f"Ensure this value has at most {limit:,}".replace(",", "") in section_of(
+        response
+    ).replace(",", "")
+    assert not Feedback.objects.exists()
+
+
+def test_exactly_the_longest_allowed_comments_are_accepted(client, page, submit_url):
+    response = client.post(submit_url, form_data(page, comments="x" * 5000))
+    assert response.status_code == HTTPStatus.FOUND
+    assert len(Feedback.objects.get().comments) == 5000
+
+
+def test_comments_box_does_not_silently_cut_a_long_paste(client, page):
+    html = client.get(page.get_absolute_url()).content.decode()
+    textarea = re.search(r"<textarea[^>]*>", html).group(0)
+    assert "maxlength" not in textarea
+
+
+@pytest.mark.parametrize("field", ["comments", "name", "username", "email"])
+def test_nul_character_is_answered_400_with_the_input_kept(client, page, submit_url, field):
+    response = client.post(submit_url, form_data(page, **{field: "abc\x00def"}))
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert not Feedback.objects.exists()
+    section = section_of(response)
+    assert f'<a href="#id_{field}">' in section
+    if field == "comments":
+        assert "Null characters are not allowed" in section
+        assert "abc\x00def" in section
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("comments", "bell\x07"),
+        ("name", "Sam\nKay"),
+        ("username", "esc\x1b[0m"),
+        ("comments", "next\x85line"),
+    ],
+)
+def test_other_control_characters_are_refused_with_a_clear_message(
+    client, page, submit_url, field, value
+):
+    response = client.post(submit_url, form_data(page, **{field: value}))
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "Please remove the invisible control characters" in section_of(response)
+    assert not Feedback.objects.exists()
+
+
+def test_get_on_the_feedback_address_goes_to_the_page_form(client, page, submit_url):
+    response = client.get(submit_url)
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == "/learn/cost/#feedback"
+
+
+def test_feedback_on_a_missing_or_draft_page_is_404(client, submit_url):
+    draft = make_page("Draft", status="draft")
+    assert client.post(f"/feedback/{draft.pk}/", form_data(draft)).status_code == 404
+    assert client.post("/feedback/999999/", {}).status_code == 404
+    assert not Feedback.objects.exists()
+
+
+def test_csrf_token_is_required(page, submit_url):
+    csrf_client = Client(enforce_csrf_checks=True)
+    response = csrf_client.post(submit_url, form_data(page))
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert b"Your form could not be sent" in response.content
+    assert not Feedback.objects.exists()
+
+
+def test_post_with_the_csrf_token_from_the_page_is_accepted(page, submit_url):
+    csrf_client = Client(enforce_csrf_checks=True)
+    html = csrf_client.get(page.get_absolute_url()).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    response = csrf_client.post(submit_url, {**form_data(page), "csrfmiddlewaretoken": token})
+    assert response.status_code == HTTPStatus.FOUND
+    assert Feedback.objects.count() == 1
+
+
+def test_closed_page_refuses_posts_and_hands_the_comments_back(client, submit_url):
+    closed = make_page("Closed", accepts_feedback=False)
+    response = client.post(f"/feedback/{closed.pk}/", form_data(closed))
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    section = section_of(response)
+    assert "Feedback is closed for this page" in section
+    assert "sliding-scale clinics" in section  # shown back to copy, in a read-only box
+    assert re.search(r"<textarea[^>]*readonly", section)
+    assert not Feedback.objects.exists()
+
+
+def test_page_deleted_later_keeps_its_feedback_with_its_title_and_address(client, page, submit_url):
+    client.post(submit_url, form_data(page))
+    page.delete()
+    feedback = Feedback.objects.get()
+    assert feedback.page is None
+    assert (feedback.page_title, feedback.page_path) == ("Cost", "/learn/cost/")
+
+
+def test_submitted_feedback_never_appears_on_public_pages(client, page, submit_url, editor_client):
+    secret = "Secret-critique-7f3a"
+    home = make_page("Introduction", is_home=True)
+    client.post(submit_url, form_data(page, comments=secret, name="Private Person"))
+    assert Feedback.objects.filter(comments=secret).exists()
+    anonymous = Client()
+    for url in [page.get_absolute_url(), "/learn/", home.get_absolute_url(), "/no/such/page/"]:
+        html = anonymous.get(url).content.decode()
+        assert secret not in html
+        assert "Private Person" not in html
+    assert secret not in editor_client.get(page.get_absolute_url()).content.decode()
+
+
+# Guards against bots: nothing saved, and the answer is exactly a person's success.
+
+
+def assert_looks_like_success_but_kept_nothing(client, response, page):
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == f"{page.get_absolute_url()}#feedback"
+    assert THANKS in section_of(client.get(response["Location"]))
+    assert not Feedback.objects.exists()
+
+
+def test_filled_honeypot_is_rejected_and_nothing_is_saved(client, page, submit_url, mailoutbox):
+    response = client.post(submit_url, form_data(page, honeypot="http://spam.example"))
+    assert_looks_like_success_but_kept_nothing(client, response, page)
+    assert mailoutbox == []
+
+
+def test_bot_with_honeypot_and_invalid_fields_still_learns_nothing(client, page, submit_url):
+    response = client.post(submit_url, form_data(page, honeypot="x", name="", email="bad"))
+    assert_looks_like_success_but_kept_nothing(client, response, page)
+
+
+def test_form_posted_implausibly_fast_is_treated_as_a_bot(client, page, submit_url, settings):
+    assert settings.FEEDBACK_MIN_SECONDS == 2  # the real default
+    html = client.get(page.get_absolute_url()).content.decode()
+    fresh = re.search(r'name="timestamp" value="([^"]+)"', html).group(1)
+    response = client.post(submit_url, form_data(page, timestamp=fresh))
+    assert_looks_like_success_but_kept_nothing(client, response, page)
+
+
+def test_form_posted_after_a_few_seconds_is_a_person(client, page, submit_url):
+    response = client.post(submit_url, form_data(page, seconds_ago=3))
+    assert response.status_code == HTTPStatus.FOUND
+    assert Feedback.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "timestamp",
+    ["", "not-signed", "eyJwYWdlIjoxLCJhdCI6MH0:1xUdrH:forgedsignatureforgedsignatureforgedsig"],
+)
+def test_missing_or_forged_timestamp_is_treated_as_a_bot(client, page, submit_url, timestamp):
+    response = client.post(submit_url, form_data(page, timestamp=timestamp))
+    assert_looks_like_success_but_kept_nothing(client, response, page)
+
+
+def test_timestamp_signed_for_another_page_is_treated_as_a_bot(client, page, submit_url):
+    other = make_page("Other")
+    stolen = make_token(other, issued_at=time.time() - 60)
+    response = client.post(submit_url, form_data(page, timestamp=stolen))
+    assert_looks_like_success_but_kept_nothing(client, response, page)
+
+
+def test_form_left_open_overnight_is_shown_again_with_the_text_and_a_fresh_timestamp(
+    client, page, submit_url
+):
+    old = make_token(page, issued_at=time.time() - 86400 - 60)
+    response = client.post(submit_url, form_data(page, timestamp=old))
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert not Feedback.objects.exists()
+    section = section_of(response)
+    assert "sliding-scale clinics" in section
+    assert "has expired" in section
+    assert "please check them and send them again" in section
+    renewed = re.search(r'name="timestamp" value="([^"]+)"', section).group(1)
+    assert renewed != old
+    # Pressing "Send" again at once is accepted as the person it is.
+    again = client.post(submit_url, form_data(page, timestamp=renewed))
+    assert again.status_code == HTTPStatus.FOUND
+    assert Feedback.objects.count() == 1
+
+
+def test_validation_error_keeps_the_original_timestamp(client, page, submit_url):
+    data = form_data(page, name="")
+    section = section_of(client.post(submit_url, data))
+    assert f'name="timestamp" value="{data["timestamp"]}"' in section
