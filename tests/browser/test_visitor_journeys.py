@@ -164,3 +164,20 @@ def test_keyboard_alone_reaches_skip_link_then_menu_and_sends_the_form(site, pag
     saved = Feedback.objects.get()
     assert (saved.username, saved.name, saved.email) == ("sam_k", "Sam Keys", "sam@example.org")
     assert saved.comments == "Written without a mouse."
+
+
+def test_learn_menu_opens_with_space_and_escape_closes_it_and_returns_to_it(site, page):
+    page.goto(site.url("/"))
+    menu = page.get_by_role("navigation", name="Main")
+    learn = menu.get_by_text("Learn", exact=True)
+    overview = menu.get_by_role("link", name="Learn: overview")
+    tab_until(page, lambda stop: stop["text"] == "Learn", limit=6)
+    page.keyboard.press(" ")
+    expect(overview).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(overview).to_be_focused()
+
+    page.keyboard.press("Escape")
+    expect(overview).to_be_hidden()
+    # Focus goes back to the menu's toggle, not to the top of the page.
+    expect(learn).to_be_focused()
