@@ -38,12 +38,12 @@ def submit_feedback(*, page, data, read_version_id=None) -> Feedback:
     """
     fields = {field: data.get(field, "") for field in Feedback.VISITOR_FIELDS}
     is_urgent = bool(find_urgent_phrases(fields["comments"], UrgentPhrase.objects.active_phrases()))
-    page_version = None
-    if read_version_id is not None:
-        page_version = versions_of(page.pk).filter(pk=read_version_id).first()
+    page_version_id = None
+    if read_version_id is not None and versions_of(page.pk).filter(pk=read_version_id).exists():
+        page_version_id = read_version_id
     with transaction.atomic():
         feedback = Feedback.objects.create(
-            page=page, is_urgent=is_urgent, page_version=page_version, **fields
+            page=page, is_urgent=is_urgent, page_version_id=page_version_id, **fields
         )
         if is_urgent:
             transaction.on_commit(lambda: send_urgent_alert(feedback=feedback))

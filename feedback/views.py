@@ -3,9 +3,9 @@ from http import HTTPStatus
 
 from django.conf import settings
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
-from pages.views import page_detail, visible_pages
+from pages.views import page_detail, visible_page_or_404
 
 from . import ratelimit
 from .forms import FeedbackForm
@@ -17,7 +17,7 @@ CRISIS_NOTICE = "If you need support right now, help is available."
 
 def submit(request, page_id):
     """Take a visitor's critique of a page: store it privately, or say why not."""
-    page = get_object_or_404(visible_pages(request), pk=page_id)
+    page = visible_page_or_404(request, page_id)
     if request.method != "POST":
         return redirect(form_anchor(page))
     form = FeedbackForm(request.POST, page=page)

@@ -75,6 +75,7 @@ class SiteTree:
     def __init__(self, pages):
         self.crisis_line = CrisisLine.defaults()  # _build() puts the editors' wording here
         self.by_path = {}
+        self.visible_ids = frozenset(page.pk for page in pages)
         self.roots = []
         # When the next scheduled page goes live, if the stamp does not say so itself.
         self.valid_until = None

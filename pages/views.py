@@ -1,6 +1,6 @@
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponsePermanentRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.csrf import requires_csrf_token
@@ -14,11 +14,25 @@ from .tree import last_known_crisis_line, tree_for
 RESULTS_PER_PAGE = 10
 
 
+def may_preview(request):
+    return request.user.is_authenticated and request.user.has_perm("pages.change_page")
+
+
 def visible_pages(request):
     """Staff who may edit pages also see drafts (a preview); visitors see published()."""
-    if request.user.is_authenticated and request.user.has_perm("pages.change_page"):
-        return Page.objects.all()
-    return Page.objects.published()
+    return Page.objects.all() if may_preview(request) else Page.objects.published()
+
+
+def visible_page_or_404(request, pk):
+    """The page ``pk``, if this visitor may see it.
+
+    For visitors the answer comes from the cached tree, which is built from
+    ``published()`` under the current site stamp: the same rule, without building
+    and running the hidden-ancestor subquery on every feedback post.
+    """
+    if not may_preview(request) and pk not in tree_for(request).visible_ids:
+        raise Http404("No page at this address.")
+    return get_object_or_404(Page, pk=pk)
 
 
 def page_detail(request, path=None):

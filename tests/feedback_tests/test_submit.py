@@ -1,9 +1,12 @@
 import re
 import time
+from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
+import time_machine
 from django.test import Client
+from django.utils import timezone
 
 from feedback.forms import make_token
 from feedback.models import Feedback
@@ -154,6 +157,24 @@ def test_feedback_on_a_missing_or_draft_page_is_404(client, submit_url):
     assert client.post(f"/feedback/{draft.pk}/", form_data(draft)).status_code == 404
     assert client.post("/feedback/999999/", {}).status_code == 404
     assert not Feedback.objects.exists()
+
+
+def test_feedback_on_a_page_hidden_by_its_parent_or_its_schedule_is_404_until_it_shows(client):
+    hidden_parent = make_page("Hidden section", status="draft")
+    child = make_page("Visible child", parent=hidden_parent)
+    scheduled = make_page("Scheduled", publish_at=timezone.now() + timedelta(hours=1))
+    for page in (child, scheduled):
+        assert client.post(f"/feedback/{page.pk}/", form_data(page)).status_code == 404
+    assert not Feedback.objects.exists()
+    with time_machine.travel(timezone.now() + timedelta(hours=2), tick=False):
+        assert client.post(f"/feedback/{scheduled.pk}/", form_data(scheduled)).status_code == 302
+    assert Feedback.objects.get().page == scheduled
+
+
+def test_an_editor_previewing_a_draft_may_send_feedback_on_it(editor_client):
+    draft = make_page("Draft", status="draft")
+    assert editor_client.post(f"/feedback/{draft.pk}/", form_data(draft)).status_code == 302
+    assert Feedback.objects.get().page == draft
 
 
 def test_csrf_token_is_required(page, submit_url):
