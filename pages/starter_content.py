@@ -1,4 +1,8 @@
-"""Starter pages loaded by `manage.py load_starter_content`; written in the network's own words."""
+"""Starter pages loaded by `manage.py load_starter_content`; written in the network's own words.
+
+Each entry gives the page's path and the fields that differ from the Page model's
+defaults (shown in the menu, accepting feedback, no epigraph).
+"""
 
 # The study the pages mention as the start of the research (Berman et al., Yale).
 # No reviewer is named for any starter page: none has been medically reviewed yet.
@@ -16,9 +20,7 @@ PAGES: list[dict] = [
         "title": "Introduction to Ketamine Therapy",
         "summary": "A patient-led guide to ketamine treatment for treatment-resistant depression, bipolar depression and PTSD, and how the research began.",
         "position": 10,
-        "show_in_menu": True,
         "is_home": True,
-        "accepts_feedback": True,
         "epigraph_quote": "Recent data suggest that ketamine, given intravenously, might be the most important breakthrough in antidepressant treatment in decades.",
         "epigraph_person": "Thomas Insel",
         "epigraph_role": "Director, National Institute of Mental Health",
@@ -63,13 +65,6 @@ Those figures are encouraging, but they also mean that a real share of people do
         "title": "Learn",
         "summary": "An overview of our Learn pages: how ketamine is given, what it costs, what sessions and relief are like, and why it meets resistance.",
         "position": 20,
-        "show_in_menu": True,
-        "is_home": False,
-        "accepts_feedback": True,
-        "epigraph_quote": "",
-        "epigraph_person": "",
-        "epigraph_role": "",
-        "byline": "",
         "body": """\
 These pages explain the basics of ketamine treatment for treatment-resistant depression, bipolar depression and PTSD from a patient's point of view. They are meant to help you prepare good questions for a clinician, not to replace one.
 
@@ -90,12 +85,6 @@ If you are new to the subject, reading the pages in this order works well. If yo
         "title": "Route of Administration",
         "summary": "How ketamine can be given (IV infusion, nasal spray, injection or tablets) and why the route may affect how well it works.",
         "position": 10,
-        "show_in_menu": True,
-        "is_home": False,
-        "accepts_feedback": True,
-        "epigraph_quote": "",
-        "epigraph_person": "",
-        "epigraph_role": "",
         "byline": "Written by the network's patient volunteers",
         "body": """\
 ## Why the route matters
@@ -135,12 +124,6 @@ Decisions about the route, the dose and the schedule belong with a qualified cli
         "title": "Cost",
         "summary": "What ketamine treatment typically costs in the US, why insurance rarely covers it, and questions to ask a clinic about fees.",
         "position": 20,
-        "show_in_menu": True,
-        "is_home": False,
-        "accepts_feedback": True,
-        "epigraph_quote": "",
-        "epigraph_person": "",
-        "epigraph_role": "",
         "byline": "Written by the network's patient volunteers",
         "body": """\
 ## What treatment usually costs
@@ -179,12 +162,6 @@ It is also worth calling your insurer directly to ask what they will and will no
         "title": "The Infusion Experience",
         "summary": "What a ketamine infusion session is usually like: the assessment beforehand, common sensations during the infusion, and recovery afterwards.",
         "position": 30,
-        "show_in_menu": True,
-        "is_home": False,
-        "accepts_feedback": True,
-        "epigraph_quote": "",
-        "epigraph_person": "",
-        "epigraph_role": "",
         "byline": "Written by the network's patient volunteers",
         "body": """\
 ## Before the first session
@@ -223,12 +200,6 @@ The dissociative feelings during an infusion are a side effect of how the medici
         "title": "The Relief Experience",
         "summary": "How relief from ketamine treatment often shows up, quietly and in daily functioning first, how long it may last, and what to watch for.",
         "position": 40,
-        "show_in_menu": True,
-        "is_home": False,
-        "accepts_feedback": True,
-        "epigraph_quote": "",
-        "epigraph_person": "",
-        "epigraph_role": "",
         "byline": "Written by the network's patient volunteers",
         "body": """\
 ## Relief often arrives quietly
@@ -267,12 +238,6 @@ The weeks after a good response can be a valuable opening for change. Our page o
         "title": "Getting the Most Out of Treatment",
         "summary": "Ideas, tested by patients, for planning ketamine treatment with your clinician and building on a period of relief.",
         "position": 50,
-        "show_in_menu": True,
-        "is_home": False,
-        "accepts_feedback": True,
-        "epigraph_quote": "",
-        "epigraph_person": "",
-        "epigraph_role": "",
         "byline": "Written by the network's patient volunteers",
         "body": """\
 ## Make a plan before you start
@@ -320,12 +285,6 @@ You can read more about combining ketamine with therapy in our article on [ketam
         "title": "Opposition",
         "summary": "Why wider use of ketamine for depression meets resistance from drug companies, some researchers and many psychiatrists.",
         "position": 60,
-        "show_in_menu": True,
-        "is_home": False,
-        "accepts_feedback": True,
-        "epigraph_quote": "",
-        "epigraph_person": "",
-        "epigraph_role": "",
         "byline": "Written by the network's patient volunteers",
         "body": """\
 ## Why a promising treatment meets resistance
@@ -360,12 +319,6 @@ The pages in this section reflect our views as patients. We have tried to state 
         "title": "Big Pharma",
         "summary": "Why an old, generic drug like ketamine attracts little drug-company investment, and what that means for approval and insurance.",
         "position": 10,
-        "show_in_menu": True,
-        "is_home": False,
-        "accepts_feedback": True,
-        "epigraph_quote": "",
-        "epigraph_person": "",
-        "epigraph_role": "",
         "byline": "Written by the network's patient volunteers",
         "body": """\
 ## A drug no one owns
@@ -398,12 +351,6 @@ If cost is a barrier for you, it is worth asking a clinician whether an approved
         "title": "Researchers",
         "summary": "Why some scientists who study ketamine urge caution about its wider use, and how we weigh their concerns as patients.",
         "position": 20,
-        "show_in_menu": True,
-        "is_home": False,
-        "accepts_feedback": True,
-        "epigraph_quote": "",
-        "epigraph_person": "",
-        "epigraph_role": "",
         "byline": "Written by the network's patient volunteers",
         "body": """\
 ## A surprising source of caution
@@ -440,9 +387,6 @@ If you are considering treatment, the researchers' concerns make good questions 
         "title": "Opposition from Psychiatrists",
         "summary": "Why many psychiatrists remain wary of ketamine therapy, the practical barriers they face, and the role psychiatry could play.",
         "position": 30,
-        "show_in_menu": True,
-        "is_home": False,
-        "accepts_feedback": True,
         "epigraph_quote": "I hope we don’t end up on the wrong side of history on this.",
         "epigraph_person": "Psychiatrist in charge of patient care",
         "epigraph_role": "NIH ketamine clinical trials",
@@ -480,13 +424,6 @@ If your psychiatrist is doubtful about ketamine, an open conversation can help. 
         "title": "Articles",
         "summary": "Longer articles on why some psychiatrists prescribe ketamine, ketamine-assisted psychotherapy, and the debate around ketamine.",
         "position": 30,
-        "show_in_menu": True,
-        "is_home": False,
-        "accepts_feedback": True,
-        "epigraph_quote": "",
-        "epigraph_person": "",
-        "epigraph_role": "",
-        "byline": "",
         "body": """\
 These articles look more closely at questions that come up often in our community. Like the rest of the site, they are written by patients for patients and are not medical advice.
 
@@ -504,12 +441,6 @@ For the basics, start with the [Learn](/learn/) pages.
         "title": "Why Some Psychiatrists Prescribe Ketamine",
         "summary": "Speed and effectiveness when other treatments fail: the main reasons some psychiatrists prescribe ketamine for depression.",
         "position": 10,
-        "show_in_menu": True,
-        "is_home": False,
-        "accepts_feedback": True,
-        "epigraph_quote": "",
-        "epigraph_person": "",
-        "epigraph_role": "",
         "byline": "Written by the network's patient volunteers",
         "body": """\
 ## Two main reasons
@@ -546,12 +477,6 @@ Whether ketamine is right for you is a decision to make with a qualified clinici
         "title": "Ketamine-Assisted Psychotherapy",
         "summary": "What ketamine-assisted psychotherapy involves, why some clinicians favor it over stand-alone ketamine, and what it asks of patients.",
         "position": 20,
-        "show_in_menu": True,
-        "is_home": False,
-        "accepts_feedback": True,
-        "epigraph_quote": "",
-        "epigraph_person": "",
-        "epigraph_role": "",
         "byline": "Written by the network's patient volunteers",
         "body": """\
 ## Medicine and therapy together
@@ -597,12 +522,6 @@ Our page on [Route of Administration](/learn/route-of-administration/) explains 
         "title": "The Debate Around Ketamine",
         "summary": "The case for ketamine in psychiatry, the concerns raised by cautious experts, and where our patient-led network stands.",
         "position": 30,
-        "show_in_menu": True,
-        "is_home": False,
-        "accepts_feedback": True,
-        "epigraph_quote": "",
-        "epigraph_person": "",
-        "epigraph_role": "",
         "byline": "Written by the network's patient volunteers",
         "body": """\
 ## From anesthetic to psychiatric care
@@ -647,12 +566,7 @@ If you are weighing treatment, bring these questions to a qualified clinician. O
         "summary": "If you are in crisis: in the US call or text 988, or call 911 if in immediate danger. This site is not a crisis service.",
         "position": 40,
         "show_in_menu": False,
-        "is_home": False,
         "accepts_feedback": False,
-        "epigraph_quote": "",
-        "epigraph_person": "",
-        "epigraph_role": "",
-        "byline": "",
         "body": """\
 If you are having thoughts of ending your life, or you feel you may not be able to keep yourself safe, please reach out for help now. You deserve support, and you do not have to get through this alone.
 
