@@ -159,6 +159,29 @@ def test_each_response_of_a_cached_page_carries_a_timestamp_issued_for_it(publis
     assert token == {"page": published_page.pk, "at": int(later), "v": None}
 
 
+def test_visitors_in_the_same_second_share_a_timestamp_and_the_next_second_brings_a_new_one(
+    published_page,
+):
+    Client().get("/learn/cost/")
+    now = int(time.time()) + 3600
+
+    def timestamp_at(second):
+        with mock.patch("time.time", return_value=second):
+            return hidden_value(Client().get("/learn/cost/"), "timestamp")
+
+    assert timestamp_at(now + 0.1) == timestamp_at(now + 0.9)
+    assert signing.loads(timestamp_at(now + 1.2), salt=SIGNING_SALT)["at"] == now + 1
+
+
+def test_a_new_secret_key_signs_timestamps_at_once(published_page, settings):
+    Client().get("/learn/cost/")
+    with mock.patch("time.time", return_value=time.time()):
+        Client().get("/learn/cost/")
+        settings.SECRET_KEY = "a-new-key-" + "x" * 50
+        token = hidden_value(Client().get("/learn/cost/"), "timestamp")
+    assert signing.loads(token, salt=SIGNING_SALT)["page"] == published_page.pk
+
+
 def test_a_post_straight_after_loading_a_cached_page_is_still_too_fast(published_page):
     Client().get("/learn/cost/")  # the cache now holds the page, rendered an hour ago
     bot = Client()
