@@ -7,8 +7,9 @@ from unittest import mock
 
 import pytest
 from django.core import signing
+from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -18,7 +19,7 @@ from django.utils import timezone
 from feedback.forms import SIGNING_SALT, make_token
 from feedback.models import Feedback
 from feedback.views import THANKS
-from pages import pagecache
+from pages import pagecache, tree
 from pages.models import Page, SiteSettings, Source
 from tests.conftest import make_page
 
@@ -315,3 +316,112 @@ def test_with_a_shared_cache_new_site_settings_and_sources_are_served_at_once(
     html = client.get("/learn/cost/").content.decode()
     assert "Call 988 now, day or night." in html
     assert "A new trial" in html
+
+
+only_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="LISTEN/NOTIFY is PostgreSQL's"
+)
+
+
+@pytest.fixture
+def listening(shared_cache):
+    """A thread that has heard nothing yet, with a clock that stands still until moved."""
+    tree._heard.__dict__.clear()
+    clock = mock.patch("pages.tree.time.monotonic", return_value=1000.0)
+    yield clock.start()
+    clock.stop()
+    tree._heard.__dict__.clear()
+
+
+def other_server():
+    """A database connection of its own, as another app server has."""
+    other = connection.get_new_connection(connection.get_connection_params())
+    other.autocommit = True
+    return other
+
+
+def announce_from_another_server(generation):
+    """What another app server does once an editor's change there is committed."""
+    cache.set(tree.GENERATION_KEY, generation, timeout=None)
+    other = other_server()
+    with other.cursor() as cursor:
+        cursor.execute("SELECT pg_notify(%s, '')", [tree.CHANGES_CHANNEL])
+    other.close()
+
+
+def stamp_once_changed(old, seconds=5):
+    """The stamp as soon as it differs from ``old`` (a notification takes microseconds)."""
+    deadline = time.perf_counter() + seconds
+    while (stamp := tree.site_stamp()) == old and time.perf_counter() < deadline:
+        time.sleep(0.01)
+    return stamp
+
+
+@only_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_with_postgresql_a_warm_view_does_not_ask_the_shared_cache_for_the_stamp(listening):
+    first = tree.site_stamp()
+    with mock.patch("pages.tree.cache", wraps=cache) as shared_cache:
+        assert tree.site_stamp() == first
+    assert not shared_cache.get.called
+
+
+@only_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_with_postgresql_a_change_announced_by_another_server_is_seen_at_once(listening):
+    first = tree.site_stamp()
+    announce_from_another_server("changed-elsewhere")
+    # The clock stands still: the new stamp comes from the notification, not from age.
+    assert stamp_once_changed(first) == "gchanged-elsewhere"
+
+
+@only_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_with_postgresql_an_unannounced_change_is_read_within_a_second(listening):
+    first = tree.site_stamp()
+    cache.set(tree.GENERATION_KEY, "changed-quietly", timeout=None)
+    assert tree.site_stamp() == first
+    listening.return_value += tree.TRUST_SECONDS
+    assert tree.site_stamp() == "gchanged-quietly"
+
+
+@only_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_with_postgresql_a_saved_page_is_announced_to_every_server(listening):
+    other = other_server()
+    with other.cursor() as cursor:
+        cursor.execute(f"LISTEN {tree.CHANGES_CHANNEL}")
+    before = cache.get(tree.GENERATION_KEY)
+    make_page("Cost")  # committed at once: this test runs outside a transaction
+    deadline = time.perf_counter() + 5
+    while not other.notifies and time.perf_counter() < deadline:
+        other.poll()
+        time.sleep(0.01)
+    other.close()
+    assert other.notifies
+    assert cache.get(tree.GENERATION_KEY) != before
+
+
+@only_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_with_postgresql_inside_a_transaction_the_stamp_is_read_from_the_cache(listening):
+    # Notifications wait for the end of a transaction, so they cannot be trusted in one.
+    first = tree.site_stamp()
+    with transaction.atomic():
+        cache.set(tree.GENERATION_KEY, "changed-meanwhile", timeout=None)
+        assert tree.site_stamp() == "gchanged-meanwhile"
+    assert first != "gchanged-meanwhile"
+
+
+@only_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_with_postgresql_pages_are_still_served_when_listening_fails(client, listening):
+    make_page("Cost")
+    client.get("/cost/")  # creates the site settings row, a change of its own
+    client.get("/cost/")
+    refused = mock.patch.object(connection, "cursor", side_effect=OperationalError("gone"))
+    tree._heard.__dict__.clear()
+    with refused as cursor:
+        assert b"<h1>Cost</h1>" in client.get("/cost/").content
+        assert b"<h1>Cost</h1>" in client.get("/cost/").content
+    assert cursor.call_count == 1  # tried again only a second later
