@@ -273,6 +273,12 @@ def _crisis_line(pages, tree):
     )
 
 
+# A tree never changes once built (a change of content is a change of stamp), so each
+# worker keeps the ones it used last and skips fetching and unpickling them: feedback
+# posts and renders after a cache miss read the tree, cached page views do not.
+_recent_trees = {}
+
+
 def get_tree(stamp=None):
     """The current visible tree and crisis line, from the cache while the stamp holds.
 
@@ -281,7 +287,7 @@ def get_tree(stamp=None):
     request to save reading it again.
     """
     key = f"pages:tree:{stamp or site_stamp()}"
-    tree = cache.get(key)
+    tree = _recent_trees.get(key) or cache.get(key)
     if tree is None or tree.expired():
         fields = ("path", "title", "position", "show_in_menu", "is_home", "parent_id")
         pages = list(Page.objects.published().only(*fields))
@@ -296,6 +302,9 @@ def get_tree(stamp=None):
             )
         cache.set(key, tree, int(MAX_TREE_AGE.total_seconds()))
         cache.set(LAST_CRISIS_LINE_KEY, tree.crisis_line, None)
+    if len(_recent_trees) >= 8:
+        _recent_trees.clear()
+    _recent_trees[key] = tree
     return tree
 
 

@@ -32,7 +32,10 @@ def visible_page_or_404(request, pk):
     """
     if not may_preview(request) and pk not in tree_for(request).visible_ids:
         raise Http404("No page at this address.")
-    return get_object_or_404(Page, pk=pk)
+    # A post needs the page's address, title and switches, not its text.
+    return get_object_or_404(
+        Page.objects.defer("body", "body_html", "body_text", "search_document"), pk=pk
+    )
 
 
 def page_detail(request, path=None):
