@@ -58,6 +58,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: anonymous page views are answered from the page cache here, and every
+    # middleware above still handles the response.
+    "pages.pagecache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "ketamine_site.urls"

@@ -13,7 +13,7 @@ from django.db import OperationalError, connection, transaction
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import URLResolver, reverse
 from django.utils import timezone
 
 from feedback.forms import SIGNING_SALT, make_token
@@ -211,6 +211,41 @@ def test_the_thank_you_message_shows_on_a_cached_page_then_goes(client, publishe
     assert THANKS in client.get("/learn/cost/").content.decode()
     assert THANKS not in client.get("/learn/cost/").content.decode()
     assert Feedback.objects.count() == 1
+
+
+def test_a_page_answered_from_the_cache_before_url_resolution_keeps_every_header(
+    published_page,
+):
+    first = Client().get("/learn/cost/")  # rendered by the view, then stored
+    with mock.patch.object(URLResolver, "resolve", side_effect=AssertionError) as resolve:
+        again = Client().get("/learn/cost/")
+    assert not resolve.called
+    assert (
+        again.content.split(b'name="csrfmiddlewaretoken"')[0]
+        == (first.content.split(b'name="csrfmiddlewaretoken"')[0])
+    )
+    for header in (
+        "Content-Security-Policy",
+        "Permissions-Policy",
+        "Referrer-Policy",
+        "X-Content-Type-Options",
+        "X-Frame-Options",
+        "Content-Type",
+    ):
+        assert again[header] == first[header], header
+    assert "Cookie" in again["Vary"]
+    assert again.cookies["csrftoken"].value != first.cookies["csrftoken"].value
+
+
+def test_other_addresses_are_not_looked_up_in_the_page_cache(client, published_page):
+    client.get("/learn/cost/")
+    with mock.patch("pages.pagecache.lookup", wraps=pagecache.lookup) as lookup:
+        client.get("/search/", {"q": "cost"})
+        client.get("/robots.txt")
+        client.get("/admin/login/")
+        assert not lookup.called  # they cost what they did before the page cache
+        client.get("/learn/cost/")
+        assert lookup.call_count == 1
 
 
 @pytest.fixture
