@@ -212,7 +212,7 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         if request.path in _page_paths and applies_to(request):
-            request._pagecache_lookup = key_and_entry = lookup(request)
-            if key_and_entry[1] is not None:
-                return key_and_entry[1].respond(request)
+            _, entry = request._pagecache_lookup = lookup(request)
+            if entry is not None:
+                return entry.respond(request)
         return self.get_response(request)
