@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -31,8 +32,17 @@ pytestmark = [pytest.mark.multiserver, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("MULTISERVER_REDIS_URL", "redis://127.0.0.1:6379/3")
-PORTS = (18031, 18032)
-NGINX_PORT = 18030
+
+
+def free_port():
+    """A port nothing listens on now, so parallel runs of this test do not collide."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+PORTS = (free_port(), free_port())
+NGINX_PORT = free_port()
 RATE_LIMIT = 3
 
 
