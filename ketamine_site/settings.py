@@ -112,8 +112,30 @@ CACHES = {
         "CACHE_URL", default=env.str("REDIS_URL", default="") or "locmemcache://ketamine-site"
     ),
 }
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "ketamine_site.cache.RedisCache"
+REDIS_CACHE = CACHES["default"]["BACKEND"].endswith(".RedisCache")
+if REDIS_CACHE:
+    # django-redis: with Redis down, reads are misses and writes are skipped (and
+    # logged), so pages are rendered from the database instead of failing. Short
+    # timeouts keep what a down Redis costs each request small.
+    _redis_options = {
+        "SOCKET_CONNECT_TIMEOUT": env.float("CACHE_CONNECT_TIMEOUT", default=0.25),
+        "SOCKET_TIMEOUT": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
+    }
+    CACHES["default"] = {
+        **CACHES["default"],
+        "BACKEND": "django_redis.cache.RedisCache",
+        "OPTIONS": {**_redis_options, "IGNORE_EXCEPTIONS": True},
+    }
+    # The feedback rate limit's counts, in the same Redis unless FEEDBACK_RATE_REDIS_URL
+    # names one that never evicts (README, "Redis memory"). Without IGNORE_EXCEPTIONS,
+    # so that with Redis down they are counted in the database (feedback/ratelimit.py).
+    CACHES["ratelimit"] = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": env.str("FEEDBACK_RATE_REDIS_URL", default=CACHES["default"]["LOCATION"]),
+        "OPTIONS": _redis_options,
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "ketamine_site.cache"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -186,6 +208,13 @@ FEEDBACK_URGENT_EMAILS = env.list("FEEDBACK_URGENT_EMAILS", default=[])
 FEEDBACK_NOTIFY_FULL_TEXT = env.bool("FEEDBACK_NOTIFY_FULL_TEXT", default=False)
 FEEDBACK_RATE_LIMIT = env.int("FEEDBACK_RATE_LIMIT", default=5)
 FEEDBACK_RATE_WINDOW = env.int("FEEDBACK_RATE_WINDOW", default=600)
+# Where feedback posts are counted: "cache" (Redis, when the site's cache is Redis)
+# or "database", a table every worker shares; never a per-process cache.
+FEEDBACK_RATE_STORE = env.str("FEEDBACK_RATE_STORE", default="cache" if REDIS_CACHE else "database")
+if FEEDBACK_RATE_STORE not in {"cache", "database"}:
+    raise ImproperlyConfigured('FEEDBACK_RATE_STORE must be "cache" or "database".')
+# The cache alias that counts them, or "" for the database.
+FEEDBACK_RATE_CACHE = "ratelimit" if REDIS_CACHE and FEEDBACK_RATE_STORE == "cache" else ""
 FEEDBACK_MIN_SECONDS = env.float("FEEDBACK_MIN_SECONDS", default=2.0)
 FEEDBACK_MAX_AGE_SECONDS = env.int("FEEDBACK_MAX_AGE_SECONDS", default=86400)
 # Only behind a proxy of our own that sets X-Forwarded-For; otherwise any client
