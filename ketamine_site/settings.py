@@ -4,6 +4,7 @@ Production differences are environment switches, not a second settings file.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -159,6 +160,43 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploads go to an S3-compatible bucket when one is named, so that every app server
+# sees every upload; local disk otherwise. The keys come from the environment
+# (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), read by django-storages and boto3.
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+MEDIA_ORIGINS = []  # where visitors' browsers fetch uploads from, besides this site
+if AWS_STORAGE_BUCKET_NAME:
+    _endpoint = env.str("AWS_S3_ENDPOINT_URL", default="")  # empty: Amazon S3
+    _domain = env.str("AWS_S3_CUSTOM_DOMAIN", default="")  # e.g. a CDN in front of the bucket
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": _endpoint or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "custom_domain": _domain or None,
+            # Figures are public: plain addresses, which pages and shared caches can keep.
+            "querystring_auth": False,
+            "default_acl": env.str("AWS_DEFAULT_ACL", default="") or None,
+            # Never replace another upload that happens to have the same name.
+            "file_overwrite": False,
+            # Addresses under the endpoint's own host name, whatever the bucket is called.
+            "addressing_style": "path" if _endpoint else "virtual",
+        },
+    }
+    if _domain:
+        MEDIA_ORIGINS = [f"https://{_domain}"]
+    elif _endpoint:
+        _parts = urlsplit(_endpoint)
+        MEDIA_ORIGINS = [f"{_parts.scheme}://{_parts.netloc}"]
+    else:  # Amazon S3 names the bucket's host with or without its region
+        _region = STORAGES["default"]["OPTIONS"]["region_name"]
+        MEDIA_ORIGINS = [f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"]
+        if _region:
+            MEDIA_ORIGINS.append(f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{_region}.amazonaws.com")
+# Django serves uploads itself only in development: it reads them from disk in a
+# worker a visitor is waiting for. In production nginx or the bucket serves them.
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG and not AWS_STORAGE_BUCKET_NAME)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -227,7 +265,7 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *MEDIA_ORIGINS],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.SELF],
