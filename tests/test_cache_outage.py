@@ -1,9 +1,14 @@
 """A cache outage is not a site outage: with Redis down, pages come from the database,
 feedback is stored and counted in the database, and /healthz says the cache is degraded."""
 
+import json
 import os
-import socket
+import signal
+import sqlite3
+import subprocess
+import sys
 from http import HTTPStatus
+from pathlib import Path
 
 import pytest
 from django.core.cache import caches
@@ -12,17 +17,13 @@ from django.urls import reverse
 from feedback.models import Feedback, RateLimitCounter
 from tests.conftest import make_page
 from tests.feedback_tests.conftest import form_data
+from tests.test_multiserver import Visitor, free_port, wait_for
 
 pytestmark = pytest.mark.django_db
 
+ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("RESILIENCE_REDIS_URL", "redis://127.0.0.1:6379/6")
 TIMEOUTS = {"SOCKET_CONNECT_TIMEOUT": 0.25, "SOCKET_TIMEOUT": 0.5}
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def use_redis(settings, location):
@@ -120,3 +121,65 @@ def test_with_redis_up_the_count_is_kept_in_redis_and_healthz_is_ok(client, page
     assert send(client, page).status_code == HTTPStatus.TOO_MANY_REQUESTS
     assert not RateLimitCounter.objects.exists()
     assert len(caches["ratelimit"].keys("feedback:rate:*")) == 1
+
+
+MAKE_PAGES = """
+import django
+django.setup()
+from tests.conftest import make_page
+make_page("Cost", parent=make_page("Learn"))
+"""
+
+
+@pytest.fixture
+def gunicorn_with_redis_down(tmp_path):
+    """The production settings under gunicorn, with CACHE_URL where no Redis listens."""
+    env = {
+        "PATH": os.environ["PATH"],
+        "DJANGO_SETTINGS_MODULE": "ketamine_site.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": "production-like-" + "x" * 40,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "CACHE_URL": f"redis://127.0.0.1:{free_port()}/0",
+        "FEEDBACK_RATE_LIMIT": "2",
+        "FEEDBACK_MIN_SECONDS": "0",
+        "LOG_LEVEL": "WARNING",
+    }
+    for command in (
+        ["manage.py", "migrate", "-v0"],
+        ["manage.py", "collectstatic", "-v0", "--noinput"],
+        ["-c", MAKE_PAGES],
+    ):
+        subprocess.run([sys.executable, *command], cwd=ROOT, env=env, check=True)
+    port = free_port()
+    with open(tmp_path / "gunicorn.log", "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--workers", "2"],
+            cwd=ROOT,
+            env={**env, "BIND": f"127.0.0.1:{port}"},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for(port, process)
+        yield port, tmp_path / "db.sqlite3"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=40)
+
+
+def test_gunicorn_with_redis_down_serves_pages_stores_feedback_and_says_degraded(
+    gunicorn_with_redis_down,
+):
+    port, database = gunicorn_with_redis_down
+    reader = Visitor()
+    for path in ("/learn/", "/learn/cost/", "/learn/cost/"):
+        assert "<h1>" in reader.get(port, path)
+    visitor = Visitor()
+    statuses = [visitor.send_feedback(port, "/learn/cost/", f"Note {n}") for n in range(3)]
+    assert statuses == [HTTPStatus.FOUND, HTTPStatus.FOUND, HTTPStatus.TOO_MANY_REQUESTS]
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT COUNT(*) FROM feedback_feedback").fetchone() == (2,)
+    status, body = reader.request(port, "GET", "/healthz")
+    assert (status, json.loads(body)["cache"]) == (HTTPStatus.OK, "degraded")
