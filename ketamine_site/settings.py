@@ -209,8 +209,11 @@ SITE_NAME = env.str("SITE_NAME", default="Ketamine Patient Network")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"once_a_minute": {"()": "ketamine_site.logfilters.Throttle", "seconds": 60}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Cache errors that django-redis turned into misses (DJANGO_REDIS_LOGGER).
+    "loggers": {"ketamine_site.cache": {"filters": ["once_a_minute"]}},
 }
 
 # Email (Django 6.1 mailers). The console backend prints messages to the log, so

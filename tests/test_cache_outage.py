@@ -2,6 +2,7 @@
 feedback is stored and counted in the database, and /healthz says the cache is degraded."""
 
 import json
+import logging
 import os
 import signal
 import sqlite3
@@ -183,3 +184,15 @@ def test_gunicorn_with_redis_down_serves_pages_stores_feedback_and_says_degraded
         assert db.execute("SELECT COUNT(*) FROM feedback_feedback").fetchone() == (2,)
     status, body = reader.request(port, "GET", "/healthz")
     assert (status, json.loads(body)["cache"]) == (HTTPStatus.OK, "degraded")
+
+
+def test_a_redis_outage_is_logged_once_a_minute_not_once_per_cache_call(
+    client, page, redis_down, caplog
+):
+    throttle = next(iter(logging.getLogger("ketamine_site.cache").filters))
+    throttle.reset()
+    for _ in range(3):
+        client.get("/learn/cost/")
+    ignored = [r for r in caplog.records if r.name == "ketamine_site.cache"]
+    assert len(ignored) == 1
+    assert "Connection refused" in caplog.text
