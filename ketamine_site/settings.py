@@ -115,28 +115,28 @@ CACHES = {
 }
 REDIS_CACHE = CACHES["default"]["BACKEND"].endswith(".RedisCache")
 if REDIS_CACHE:
-    # django-redis: with Redis down, reads are misses and writes are skipped (and
-    # logged), so pages are rendered from the database instead of failing. Short
-    # timeouts keep what a down Redis costs each request small.
+    # django-redis, failing fast and soft (ketamine_site/redis_cache.py): with Redis
+    # down, reads are misses and writes are skipped, so pages are rendered from the
+    # database; after one call could not reach Redis, it is left alone for
+    # CACHE_RETRY_AFTER seconds, so an outage costs a worker one timeout per retry.
     _redis_options = {
         "SOCKET_CONNECT_TIMEOUT": env.float("CACHE_CONNECT_TIMEOUT", default=0.25),
         "SOCKET_TIMEOUT": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
+        "RETRY_AFTER": env.float("CACHE_RETRY_AFTER", default=5.0),
     }
     CACHES["default"] = {
         **CACHES["default"],
-        "BACKEND": "django_redis.cache.RedisCache",
-        "OPTIONS": {**_redis_options, "IGNORE_EXCEPTIONS": True},
+        "BACKEND": "ketamine_site.redis_cache.FailFastRedisCache",
+        "OPTIONS": {**_redis_options, "FAIL_SOFT": True},
     }
     # The feedback rate limit's counts, in the same Redis unless FEEDBACK_RATE_REDIS_URL
-    # names one that never evicts (README, "Redis memory"). Without IGNORE_EXCEPTIONS,
-    # so that with Redis down they are counted in the database (feedback/ratelimit.py).
+    # names one that never evicts (README, "Redis memory"). Not failing soft: with
+    # Redis down they are counted in the database instead (feedback/ratelimit.py).
     CACHES["ratelimit"] = {
-        "BACKEND": "django_redis.cache.RedisCache",
+        "BACKEND": "ketamine_site.redis_cache.FailFastRedisCache",
         "LOCATION": env.str("FEEDBACK_RATE_REDIS_URL", default=CACHES["default"]["LOCATION"]),
         "OPTIONS": _redis_options,
     }
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-    DJANGO_REDIS_LOGGER = "ketamine_site.cache"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -209,11 +209,8 @@ SITE_NAME = env.str("SITE_NAME", default="Ketamine Patient Network")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"once_a_minute": {"()": "ketamine_site.logfilters.Throttle", "seconds": 60}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # Cache errors that django-redis turned into misses (DJANGO_REDIS_LOGGER).
-    "loggers": {"ketamine_site.cache": {"filters": ["once_a_minute"]}},
 }
 
 # Email (Django 6.1 mailers). The console backend prints messages to the log, so
