@@ -7,13 +7,13 @@ never holds them, so no visitor can push them out by filling it. When Redis does
 not answer, posts are counted in the database instead (and a warning is logged).
 """
 
+import functools
 import logging
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
-from django.db.models import F
+from django.db import connection
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from redis.exceptions import RedisError
@@ -80,19 +80,40 @@ def count_in_cache(key):
 def count_in_database(digest):
     """This client's posts in the window so far, this one included, counted in the database.
 
-    The increment is one UPDATE whose row lock is held until the count is read back,
-    so concurrent posts from several workers are each counted once.
+    One upsert does it, atomic on SQLite and PostgreSQL alike, so concurrent posts
+    from several workers are each counted once.
     """
     now = timezone.now()
-    with transaction.atomic():
-        # Ended windows go at once (this client's included): the table only ever
-        # holds the clients who posted within the last window.
-        expired = now - timedelta(seconds=settings.FEEDBACK_RATE_WINDOW)
-        RateLimitCounter.objects.filter(window_start__lte=expired).delete()
-        counter, created = RateLimitCounter.objects.get_or_create(
-            key_digest=digest, defaults={"window_start": now, "count": 1}
-        )
-        if created:
-            return 1
-        RateLimitCounter.objects.filter(pk=counter.pk).update(count=F("count") + 1)
-        return RateLimitCounter.objects.values_list("count", flat=True).get(pk=counter.pk)
+    expired = now - timedelta(seconds=settings.FEEDBACK_RATE_WINDOW)
+    adapt = connection.ops.adapt_datetimefield_value
+    upsert, prune = _sql()
+    with connection.cursor() as cursor:
+        cursor.execute(upsert, [digest, adapt(now), adapt(expired), adapt(expired)])
+        (count,) = cursor.fetchone()
+        if count == 1:
+            # A window began, so others may have ended: delete those, and the table
+            # only ever holds the clients who posted within the last window.
+            cursor.execute(prune, [adapt(expired)])
+    return count
+
+
+@functools.cache
+def _sql():
+    # Raw SQL because the ORM's upsert can only copy the new row's values, not
+    # increment the stored count, and its delete() first selects what it deletes.
+    # Only the model's own quoted names are interpolated.
+    quote = connection.ops.quote_name
+    table = quote(RateLimitCounter._meta.db_table)
+    key, start, count = (
+        quote(RateLimitCounter._meta.get_field(name).column)
+        for name in ("key_digest", "window_start", "count")
+    )
+    upsert = (
+        f"INSERT INTO {table} ({key}, {start}, {count}) VALUES (%s, %s, 1) "  # noqa: S608
+        f"ON CONFLICT ({key}) DO UPDATE SET "
+        f"{count} = CASE WHEN {table}.{start} <= %s THEN 1 ELSE {table}.{count} + 1 END, "
+        f"{start} = CASE WHEN {table}.{start} <= %s THEN excluded.{start} "
+        f"ELSE {table}.{start} END "
+        f"RETURNING {count}"
+    )
+    return upsert, f"DELETE FROM {table} WHERE {start} <= %s"  # noqa: S608
