@@ -64,6 +64,22 @@ def test_the_limit_lifts_when_the_window_ends(client, page, submit_url):
         assert post(client, page, submit_url).status_code == HTTPStatus.FOUND
 
 
+def test_filling_the_page_cache_with_host_variants_never_resets_the_count(
+    client, page, submit_url, settings
+):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 20},  # small, so a few requests make it evict
+        }
+    }
+    for _ in range(2):
+        post(client, page, submit_url)
+    for port in range(1, 40):
+        client.get(page.get_absolute_url(), HTTP_HOST=f"testserver:{port}")
+    assert post(client, page, submit_url).status_code == HTTPStatus.TOO_MANY_REQUESTS
+
+
 def test_emptying_the_cache_never_resets_the_count(client, page, submit_url):
     for _ in range(2):
         post(client, page, submit_url)
