@@ -239,3 +239,27 @@ class UrgentPhrase(models.Model):
                         )
                     }
                 )
+
+
+class RateLimitCounter(models.Model):
+    """How many feedback posts one client made in its current window, when the
+    counts are kept in the database (feedback/ratelimit.py): every worker and app
+    server sees the same row, and no visitor can make it go away."""
+
+    key_digest = models.CharField(
+        max_length=64,
+        unique=True,
+        help_text="A keyed hash of the client's address, never the address.",
+    )
+    window_start = models.DateTimeField(
+        db_index=True, help_text="When this client's first post of the window came."
+    )
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["window_start"]
+        verbose_name = "rate limit counter"
+        verbose_name_plural = "rate limit counters"
+
+    def __str__(self):
+        return f"{self.count} since {self.window_start:%Y-%m-%d %H:%M:%S}"

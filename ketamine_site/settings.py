@@ -4,6 +4,7 @@ Production differences are environment switches, not a second settings file.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -112,8 +113,30 @@ CACHES = {
         "CACHE_URL", default=env.str("REDIS_URL", default="") or "locmemcache://ketamine-site"
     ),
 }
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "ketamine_site.cache.RedisCache"
+REDIS_CACHE = CACHES["default"]["BACKEND"].endswith(".RedisCache")
+if REDIS_CACHE:
+    # django-redis, failing fast and soft (ketamine_site/redis_cache.py): with Redis
+    # down, reads are misses and writes are skipped, so pages are rendered from the
+    # database; after one call could not reach Redis, it is left alone for
+    # CACHE_RETRY_AFTER seconds, so an outage costs a worker one timeout per retry.
+    _redis_options = {
+        "SOCKET_CONNECT_TIMEOUT": env.float("CACHE_CONNECT_TIMEOUT", default=0.25),
+        "SOCKET_TIMEOUT": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
+        "RETRY_AFTER": env.float("CACHE_RETRY_AFTER", default=5.0),
+    }
+    CACHES["default"] = {
+        **CACHES["default"],
+        "BACKEND": "ketamine_site.redis_cache.FailFastRedisCache",
+        "OPTIONS": {**_redis_options, "FAIL_SOFT": True},
+    }
+    # The feedback rate limit's counts, in the same Redis unless FEEDBACK_RATE_REDIS_URL
+    # names one that never evicts (README, "Redis memory"). Not failing soft: with
+    # Redis down they are counted in the database instead (feedback/ratelimit.py).
+    CACHES["ratelimit"] = {
+        "BACKEND": "ketamine_site.redis_cache.FailFastRedisCache",
+        "LOCATION": env.str("FEEDBACK_RATE_REDIS_URL", default=CACHES["default"]["LOCATION"]),
+        "OPTIONS": _redis_options,
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -137,6 +160,43 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploads go to an S3-compatible bucket when one is named, so that every app server
+# sees every upload; local disk otherwise. The keys come from the environment
+# (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), read by django-storages and boto3.
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+MEDIA_ORIGINS = []  # where visitors' browsers fetch uploads from, besides this site
+if AWS_STORAGE_BUCKET_NAME:
+    _endpoint = env.str("AWS_S3_ENDPOINT_URL", default="")  # empty: Amazon S3
+    _domain = env.str("AWS_S3_CUSTOM_DOMAIN", default="")  # e.g. a CDN in front of the bucket
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": _endpoint or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "custom_domain": _domain or None,
+            # Figures are public: plain addresses, which pages and shared caches can keep.
+            "querystring_auth": False,
+            "default_acl": env.str("AWS_DEFAULT_ACL", default="") or None,
+            # Never replace another upload that happens to have the same name.
+            "file_overwrite": False,
+            # Addresses under the endpoint's own host name, whatever the bucket is called.
+            "addressing_style": "path" if _endpoint else "virtual",
+        },
+    }
+    if _domain:
+        MEDIA_ORIGINS = [f"https://{_domain}"]
+    elif _endpoint:
+        _parts = urlsplit(_endpoint)
+        MEDIA_ORIGINS = [f"{_parts.scheme}://{_parts.netloc}"]
+    else:  # Amazon S3 names the bucket's host with or without its region
+        _region = STORAGES["default"]["OPTIONS"]["region_name"]
+        MEDIA_ORIGINS = [f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"]
+        if _region:
+            MEDIA_ORIGINS.append(f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{_region}.amazonaws.com")
+# Django serves uploads itself only in development: it reads them from disk in a
+# worker a visitor is waiting for. In production nginx or the bucket serves them.
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG and not AWS_STORAGE_BUCKET_NAME)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -186,6 +246,13 @@ FEEDBACK_URGENT_EMAILS = env.list("FEEDBACK_URGENT_EMAILS", default=[])
 FEEDBACK_NOTIFY_FULL_TEXT = env.bool("FEEDBACK_NOTIFY_FULL_TEXT", default=False)
 FEEDBACK_RATE_LIMIT = env.int("FEEDBACK_RATE_LIMIT", default=5)
 FEEDBACK_RATE_WINDOW = env.int("FEEDBACK_RATE_WINDOW", default=600)
+# Where feedback posts are counted: "cache" (Redis, when the site's cache is Redis)
+# or "database", a table every worker shares; never a per-process cache.
+FEEDBACK_RATE_STORE = env.str("FEEDBACK_RATE_STORE", default="cache" if REDIS_CACHE else "database")
+if FEEDBACK_RATE_STORE not in {"cache", "database"}:
+    raise ImproperlyConfigured('FEEDBACK_RATE_STORE must be "cache" or "database".')
+# The cache alias that counts them, or "" for the database.
+FEEDBACK_RATE_CACHE = "ratelimit" if REDIS_CACHE and FEEDBACK_RATE_STORE == "cache" else ""
 FEEDBACK_MIN_SECONDS = env.float("FEEDBACK_MIN_SECONDS", default=2.0)
 FEEDBACK_MAX_AGE_SECONDS = env.int("FEEDBACK_MAX_AGE_SECONDS", default=86400)
 # Only behind a proxy of our own that sets X-Forwarded-For; otherwise any client
@@ -198,7 +265,7 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *MEDIA_ORIGINS],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.SELF],

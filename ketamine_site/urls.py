@@ -10,13 +10,18 @@ from .health import healthz
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
-    # Editors' uploaded figures. A small site serves them itself; a CDN or the
-    # proxy can take this over without a code change.
-    re_path(
-        rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
-        serve,
-        {"document_root": settings.MEDIA_ROOT},
-    ),
+]
+if settings.SERVE_MEDIA:
+    # Editors' uploaded figures, in development only: in production nginx serves
+    # MEDIA_ROOT (deploy/nginx.conf), or the bucket does (AWS_STORAGE_BUCKET_NAME).
+    urlpatterns.append(
+        re_path(
+            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    )
+urlpatterns += [
     path("feedback/", include("feedback.urls")),
     path("", include("pages.urls")),
 ]

@@ -134,7 +134,11 @@ def site_stamp():
     when the site settings were saved.
     """
     if cache_is_shared():
-        return f"g{_shared_generation()}"
+        generation = _shared_generation()
+        if generation is not None:
+            return f"g{generation}"
+        # The shared cache did not answer (it reads as empty then): the stamp comes
+        # from the database, so an editor's change still shows at once.
     with connection.cursor() as cursor:
         cursor.execute(_stamp_sql(), [connection.ops.adapt_datetimefield_value(timezone.now())])
         row = cursor.fetchone()

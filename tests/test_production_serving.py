@@ -12,18 +12,17 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, connection
 
-from ketamine_site.cache import RedisCache
 from pages.models import Page
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.django_db
-def test_healthz_answers_ok_as_uncached_plain_text_when_the_database_answers(client):
+def test_healthz_answers_ok_as_uncached_json_when_the_database_and_cache_answer(client):
     response = client.get("/healthz")
     assert response.status_code == HTTPStatus.OK
-    assert response["Content-Type"] == "text/plain"
-    assert response.content == b"ok\n"
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
     assert "no-store" in response["Cache-Control"]
 
 
@@ -33,8 +32,8 @@ def test_healthz_answers_503_and_keeps_the_reason_to_itself_when_the_database_fa
     with mock.patch.object(connection, "cursor", side_effect=failure):
         response = client.get("/healthz")
     assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
-    assert response.content == b"unavailable\n"
-    assert response["Content-Type"] == "text/plain"
+    assert response.json() == {"status": "unavailable", "database": "unavailable"}
+    assert "db.internal" not in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -90,7 +89,6 @@ import django
 django.setup()
 from django.core.management import call_command
 from django.db import connection, transaction
-from ketamine_site.cache import RedisCache
 from pages.models import Page
 
 call_command("migrate", verbosity=0)
@@ -139,10 +137,11 @@ def test_concurrent_writes_on_a_sqlite_file_all_succeed_in_wal_mode(tmp_path):
 
 
 @pytest.mark.parametrize("variable", ["CACHE_URL", "REDIS_URL"])
-def test_a_redis_url_selects_the_redis_cache_that_reuses_its_client(variable):
+def test_a_redis_url_selects_the_redis_cache_that_turns_an_outage_into_misses(variable):
     snippet = (
-        "import django, json; from django.conf import settings; "
-        "print(settings.CACHES['default']['BACKEND'], settings.CACHES['default']['LOCATION'])"
+        "import json; from django.conf import settings; "
+        "print(json.dumps({k: [v['BACKEND'], v['LOCATION'], v['OPTIONS']] "
+        "for k, v in settings.CACHES.items()}))"
     )
     result = subprocess.run(
         [sys.executable, "-c", snippet],
@@ -157,6 +156,12 @@ def test_a_redis_url_selects_the_redis_cache_that_reuses_its_client(variable):
         text=True,
         check=True,
     )
-    assert result.stdout.split() == ["ketamine_site.cache.RedisCache", "redis://127.0.0.1:6379/3"]
-    client = RedisCache("redis://127.0.0.1:6379/3", {})._cache
-    assert client.get_client() is client.get_client()  # no new redis.Redis per call
+    caches = json.loads(result.stdout)
+    backend, location, options = caches["default"]
+    assert backend == "ketamine_site.redis_cache.FailFastRedisCache"  # on django-redis
+    assert location == "redis://127.0.0.1:6379/3"
+    assert options["FAIL_SOFT"] is True
+    assert options["SOCKET_CONNECT_TIMEOUT"] <= 1
+    # The rate limit's alias sees errors, to count in the database instead.
+    assert caches["ratelimit"][1] == location
+    assert "FAIL_SOFT" not in caches["ratelimit"][2]
