@@ -118,15 +118,8 @@ class FeedbackAdmin(admin.ModelAdmin):
 
     form = FeedbackAdminForm
     # An inbox row: what needs attention, then where, when, who and the start of the text.
-    list_display = [
-        "urgent_flag",
-        "status_word",
-        "page_display",
-        "submitted_at",
-        "name",
-        "excerpt",
-    ]
-    list_display_links = ["submitted_at", "excerpt"]
+    list_display = ["state", "page_display", "sent", "name", "excerpt"]
+    list_display_links = ["sent", "excerpt"]
     list_filter = [
         "status",
         "is_urgent",
@@ -162,7 +155,7 @@ class FeedbackAdmin(admin.ModelAdmin):
     ]
     # The visitor's words first, in full; then who sent them, the review, and the page.
     fieldsets = [
-        ("Comments", {"fields": ["comments_in_full"], "classes": ["feedback-comments"]}),
+        ("What the visitor wrote", {"fields": ["comments_in_full"]}),
         (
             "Sent by the visitor",
             {"fields": ["urgent_state", "page_link", "submitted_at", "name", "username", "email"]},
@@ -350,18 +343,27 @@ class FeedbackAdmin(admin.ModelAdmin):
         # Cut short here, and to two lines by the style sheet.
         return format_html('<span class="feedback-excerpt">{}</span>', feedback.excerpt)
 
-    @admin.display(description="urgent", ordering="is_urgent")
-    def urgent_flag(self, feedback):
-        if not feedback.is_urgent:
-            return ""
-        return format_html('<strong class="urgent-flag">{}</strong>', "URGENT")
-
     @admin.display(description="status", ordering="status")
-    def status_word(self, feedback):
-        return format_html(
+    def state(self, feedback):
+        """The status as a word, after a red URGENT badge when the comments need it."""
+        status = format_html(
             '<span class="feedback-status status-{}">{}</span>',
             feedback.status,
             feedback.get_status_display(),
+        )
+        if not feedback.is_urgent:
+            return status
+        return format_html('<strong class="urgent-flag">URGENT</strong> {}', status)
+
+    @admin.display(description="sent", ordering="submitted_at")
+    def sent(self, feedback):
+        # Day and time on their own lines: the narrowest a date can be and stay plain.
+        moment = timezone.localtime(feedback.submitted_at)
+        return format_html(
+            '<time datetime="{}">{} <br>{}</time>',
+            moment.isoformat(timespec="minutes"),
+            date_format(moment, "j M Y"),
+            date_format(moment, "H:i"),
         )
 
     @admin.display(description="comments")
