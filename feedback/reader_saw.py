@@ -14,6 +14,7 @@ from pages.models import Page
 
 # A tag, a run of other non-space characters (a word, entities included), or spaces.
 HTML_TOKENS = re.compile(r"<[^>]*>|[^<\s]+|\s+")
+BLOCK_TAG = re.compile(r"</?(p|h[1-6]|li|ul|ol|blockquote|pre|table|tr|hr|br)\b", re.I)
 # The fields the article shows; any other change is listed apart.
 SHOWN_FIELDS = [
     "title",
@@ -52,8 +53,7 @@ def html_diff(old_html, new_html):
     """
     a, b = HTML_TOKENS.findall(old_html or ""), HTML_TOKENS.findall(new_html or "")
     parts = []
-    # autojunk off: in a long article it would treat spaces and common words as noise.
-    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for op, i1, i2, j1, j2 in _merged_opcodes(a, b):
         if op == "equal":
             parts.extend(a[i1:i2])
             continue
@@ -62,24 +62,52 @@ def html_diff(old_html, new_html):
     return mark_safe("".join(parts))  # noqa: S308 - built from cleaned HTML only, see above
 
 
+def _merged_opcodes(a, b):
+    """SequenceMatcher's steps, with a lone space kept between two changes folded into
+    them, so a reworded sentence reads as one struck-out and one added phrase."""
+    # autojunk off: in a long article it would treat spaces and common words as noise.
+    steps = SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    merged = []
+    for n, (op, i1, i2, j1, j2) in enumerate(steps):
+        between_changes = 0 < n < len(steps) - 1
+        if op == "equal" and between_changes and not "".join(a[i1:i2]).strip():
+            op = "replace"
+        if op != "equal" and merged and merged[-1][0] != "equal":
+            _, first_i, _, first_j, _ = merged.pop()
+            i1, j1 = first_i, first_j
+            op = "replace"
+        merged.append((op, i1, i2, j1, j2))
+    return merged
+
+
 def _marked(tokens, mark, *, keep_tags):
-    """Runs of text wrapped in <mark>; tags kept as they are, or dropped."""
-    run = []
+    """Runs of text wrapped in <mark>; tags kept as they are, or dropped (a dropped block
+    tag between two runs leaves a line break, so added paragraphs do not run together)."""
+    run, marked_before, broken = [], False, False
     for token in tokens:
-        if token.startswith("<"):
-            if "".join(run).strip():
-                yield f"<{mark}>{''.join(run)}</{mark}>"
-            elif run:
-                yield "".join(run)
-            run = []
-            if keep_tags:
-                yield token
-        else:
+        if not token.startswith("<"):
             run.append(token)
-    if "".join(run).strip():
-        yield f"<{mark}>{''.join(run)}</{mark}>"
+            continue
+        text = "".join(run)
+        if text.strip():
+            if broken:
+                yield "<br>"
+            yield f"<{mark}>{text}</{mark}>"
+            marked_before, broken = True, False
+        elif run and keep_tags:
+            yield text
+        run = []
+        if keep_tags:
+            yield token
+        elif marked_before and BLOCK_TAG.match(token):
+            broken = True
+    text = "".join(run)
+    if text.strip():
+        if broken:
+            yield "<br>"
+        yield f"<{mark}>{text}</{mark}>"
     elif run and keep_tags:
-        yield "".join(run)
+        yield text
 
 
 def text_then_and_now(old, new):
