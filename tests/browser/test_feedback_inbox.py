@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
+from reversion.models import Version
 
 from feedback.models import Feedback
 from pages.models import Page
@@ -42,7 +43,13 @@ def inbox(site):
         comments="Sometimes I think about suicide when the treatment wears off. " + LONG,
         is_urgent=True,
         submitted_at=now - timezone.timedelta(hours=5),
+        page_version=Version.objects.get_for_object(cost).first(),
     )
+    # The page has changed since that visitor read it.
+    words = cost.body.split(" ")
+    words[12:15] = ["(changed", "since", "then)"]
+    cost.body = " ".join(words)
+    cost.save()
     for n in range(3):
         Feedback.objects.create(
             page=cost,
@@ -90,5 +97,36 @@ def test_every_inbox_column_is_on_screen_at_desktop_and_phone_sizes(
         size = f"{device['viewport']['width']}x{device['viewport']['height']}"
         page.screenshot(path=Path(SHOTS) / f"inbox-{name}-{size}.png")
         urgent_row.locator(".field-sent a").click()
-        expect(page.locator(".feedback-comments-text")).to_be_visible()
+        page.screenshot(path=Path(SHOTS) / f"record-{name}-{size}.png", full_page=True)
+
+
+@pytest.mark.parametrize("device", [DESKTOP, PHONE], ids=["desktop-1280x800", "phone-390x844"])
+def test_a_record_opens_on_its_words_and_next_follows_the_filtered_list(
+    site, new_page, reviewer, inbox, device
+):
+    page = new_page(**device)
+    log_in(page, site, reviewer)
+    page.goto(site.url("/admin/feedback/feedback/?status__exact=new"))
+    page.locator("#result_list tbody tr").first.locator(".field-sent a").click()
+    comments = page.locator(".feedback-comments-text")
+    expect(comments).to_contain_text("Sometimes I think about suicide")
+    expect(comments.locator("mark")).to_have_text("suicide")
+    assert comments.bounding_box()["y"] < page.viewport_size["height"]  # no scrolling to it
+    expect(page.get_by_text("1 of 2")).to_be_visible()
+    expect(page.get_by_role("link", name="Clear urgent flag")).to_be_visible()
+    page.get_by_role("link", name="Next ›").click()
+    expect(page.get_by_text("2 of 2")).to_be_visible()  # the reviewed ones are skipped
+    expect(page.locator(".feedback-comments-text")).to_contain_text("I read this page twice")
+    page.get_by_role("link", name="‹ Previous").click()
+    expect(page.get_by_text("1 of 2")).to_be_visible()
+    # What the reader saw: the article, changes since marked, the source behind a toggle.
+    article = page.locator(".reader-saw-article")
+    expect(article.locator("h1")).to_have_text("Cost")
+    expect(article.locator("ins").first).to_contain_text("(changed since then)")
+    expect(page.locator(".reader-saw-source")).to_be_hidden()
+    page.get_by_text("The source text of the body").click()
+    expect(page.locator(".reader-saw-source")).to_be_visible()
+    if SHOTS:
+        name = "desktop" if device is DESKTOP else "phone"
+        size = f"{device['viewport']['width']}x{device['viewport']['height']}"
         page.screenshot(path=Path(SHOTS) / f"record-{name}-{size}.png", full_page=True)
