@@ -13,7 +13,7 @@ from feedback.models import Feedback
 from pages.models import Page
 
 from .conftest import log_in
-from .tools import DESKTOP, PHONE
+from .tools import DESKTOP, PHONE, run_axe, serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -31,6 +31,18 @@ LONG = (
 ) * 4
 # `make screenshots`-style pictures of the inbox, when asked for (git ignores screenshots/).
 SHOTS = os.environ.get("INBOX_SCREENSHOTS")
+
+
+def axe_within(page, selector):
+    """axe-core's results for one part of the page: ours, not the rest of Django's admin."""
+    run_axe(page)  # loads axe into the page
+    return page.evaluate(
+        """selector => axe.run(selector, {
+            rules: {"color-contrast": {enabled: true}, "target-size": {enabled: true}},
+            resultTypes: ["violations"],
+        })""",
+        selector,
+    )
 
 
 @pytest.fixture
@@ -92,6 +104,7 @@ def test_every_inbox_column_is_on_screen_at_desktop_and_phone_sizes(
     excerpt = urgent_row.locator(".feedback-excerpt")
     line = float(excerpt.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)"))
     assert excerpt.bounding_box()["height"] <= 2 * line + 1
+    assert not serious_violations(axe_within(page, "#result_list"))
     if SHOTS:
         name = "desktop" if device is DESKTOP else "phone"
         size = f"{device['viewport']['width']}x{device['viewport']['height']}"
@@ -126,6 +139,7 @@ def test_a_record_opens_on_its_words_and_next_follows_the_filtered_list(
     expect(page.locator(".reader-saw-source")).to_be_hidden()
     page.get_by_text("The source text of the body").click()
     expect(page.locator(".reader-saw-source")).to_be_visible()
+    assert not serious_violations(axe_within(page, "#content-main"))
     if SHOTS:
         name = "desktop" if device is DESKTOP else "phone"
         size = f"{device['viewport']['width']}x{device['viewport']['height']}"
