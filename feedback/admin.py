@@ -468,7 +468,7 @@ class AccessLogAdmin(admin.ModelAdmin):
     ordering = ["-at", "-pk"]
     date_hierarchy = "at"
     list_select_related = ["user"]
-    fields = ["at", "username", "user", "action", "count", "records"]
+    fields = ["at", "username", "user", "action", "count", "records", "note"]
     readonly_fields = fields
 
     def has_view_permission(self, request, obj=None):
