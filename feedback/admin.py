@@ -407,7 +407,8 @@ class FeedbackAdmin(admin.ModelAdmin):
     def _set_status(self, request, queryset, status):
         # Rows already in that status keep their original reviewer and time.
         now = timezone.now()
-        changing = list(queryset.exclude(status=status))
+        # Only what the History entry's text (Feedback.__str__) needs, not the visitors' words.
+        changing = list(queryset.exclude(status=status).only("page_title", "submitted_at"))
         count = Feedback.objects.filter(pk__in=[item.pk for item in changing]).update(
             status=status,
             reviewed_by=request.user,
