@@ -408,7 +408,9 @@ class FeedbackAdmin(admin.ModelAdmin):
         # Rows already in that status keep their original reviewer and time.
         now = timezone.now()
         # Only what the History entry's text (Feedback.__str__) needs, not the visitors' words.
-        changing = list(queryset.exclude(status=status).only("page_title", "submitted_at"))
+        changing = list(
+            queryset.exclude(status=status).select_related(None).only("page_title", "submitted_at")
+        )
         count = Feedback.objects.filter(pk__in=[item.pk for item in changing]).update(
             status=status,
             reviewed_by=request.user,
