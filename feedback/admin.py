@@ -1,28 +1,36 @@
+import copy
 import csv
+import re
+from http import HTTPStatus
 from urllib.parse import urlencode
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.db.models import BooleanField, Case, Count, Q, Value, When
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.formats import date_format
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from reversion.models import Version
 
 from pages import revisions
 from pages.admin import PageAdmin
 from pages.models import Page
 
-from . import insight
-from .audit import record_access
+from . import insight, reader_saw
+from .audit import clear_urgent, record_access
 from .forms import InsightForm
 from .models import AccessLog, Feedback, UrgentPhrase, names_feedback
+from .urgency import find_urgent_phrases, normalise
 
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -58,6 +66,49 @@ class FeedbackAdminForm(forms.ModelForm):
         )
 
 
+class ClearUrgentForm(forms.Form):
+    """Why the urgent flag was wrong: required, and kept in the audit log and History."""
+
+    reason = forms.CharField(
+        label="Why is this not urgent?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text="Kept with the record, in its History and in the access log. "
+        "For example: “A question about overdose risk, not about the writer.”",
+        error_messages={"required": "Say why, so the rest of the team can see it was checked."},
+    )
+
+
+def highlight_phrases(text, phrases):
+    """``text``, escaped, with each stretch where one of ``phrases`` occurs in <mark>.
+
+    Matches the way feedback/urgency.py does (whole words, ignoring case and
+    punctuation); a stretch is marked from the start of its first word's chunk to
+    the end of its last, a chunk being what lies between spaces.
+    """
+    chunks = [(m.start(), m.end(), normalise(m.group())) for m in re.finditer(r"\S+", text)]
+    words = [(index, word) for index, (_, _, norm) in enumerate(chunks) for word in norm.split()]
+    spans = []
+    for phrase in phrases:
+        needle = normalise(phrase).split()
+        if not needle:
+            continue
+        for i in range(len(words) - len(needle) + 1):
+            if [word for _, word in words[i : i + len(needle)]] == needle:
+                spans.append((chunks[words[i][0]][0], chunks[words[i + len(needle) - 1][0]][1]))
+    parts, at = [], 0
+    for start, end in sorted(spans):
+        if start < at:  # overlaps a stretch already marked
+            start = at
+        if start >= end:
+            continue
+        parts.append(escape(text[at:start]))
+        parts.append(format_html("<mark>{}</mark>", text[start:end]))
+        at = end
+    parts.append(escape(text[at:]))
+    return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped
+
+
 @admin.register(Feedback)
 class FeedbackAdmin(admin.ModelAdmin):
     """The reviewers' inbox: what visitors sent stays as sent; staff set status and note.
@@ -66,57 +117,49 @@ class FeedbackAdmin(admin.ModelAdmin):
     """
 
     form = FeedbackAdminForm
-    list_display = [
-        "urgent_flag",
-        "submitted_at",
-        "page_display",
-        "name",
-        "username",
-        "email",
-        "status",
-        "excerpt",
-    ]
-    list_display_links = ["submitted_at"]
+    # An inbox row: what needs attention, then where, when, who and the start of the text.
+    list_display = ["state", "page_display", "sent", "name", "excerpt"]
+    list_display_links = ["sent", "excerpt"]
     list_filter = [
         "status",
         "is_urgent",
         ("page", admin.RelatedOnlyFieldListFilter),
         "submitted_at",
     ]
-    search_fields = ["name", "username", "email", "comments"]
+    search_fields = [
+        "name",
+        "username",
+        "email",
+        "comments",
+        "page_title",
+        "page__title",
+        "staff_note",
+    ]
+    search_help_text = "Words from the comments, the name, username, email, page title or note."
     ordering = ["-submitted_at"]
     date_hierarchy = "submitted_at"
     list_select_related = ["page"]
     list_per_page = 50
     readonly_fields = [
+        "comments_in_full",
+        "urgent_state",
         "page_link",
         "submitted_at",
         "name",
         "username",
         "email",
-        "comments",
         "reviewed_by",
         "reviewed_at",
         "first_reviewed_at",
-        "is_urgent",
         "reader_saw",
     ]
+    # The visitor's words first, in full; then who sent them, the review, and the page.
     fieldsets = [
+        ("What the visitor wrote", {"fields": ["comments_in_full"]}),
         (
             "Sent by the visitor",
-            {
-                "fields": [
-                    "is_urgent",
-                    "page_link",
-                    "submitted_at",
-                    "name",
-                    "username",
-                    "email",
-                    "comments",
-                ]
-            },
+            {"fields": ["urgent_state", "page_link", "submitted_at", "name", "username", "email"]},
         ),
-        ("What the reader saw", {"fields": ["reader_saw", "addressed_in_version"]}),
         (
             "Review",
             {
@@ -129,6 +172,7 @@ class FeedbackAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        ("What the reader saw", {"fields": ["reader_saw", "addressed_in_version"]}),
     ]
     actions = ["mark_reviewed", "archive", "mark_spam", "export_csv"]
 
@@ -161,19 +205,100 @@ class FeedbackAdmin(admin.ModelAdmin):
         view = self.admin_site.admin_view
         return [
             path("insight/", view(self.insight_view), name="feedback_feedback_insight"),
+            path(
+                "<path:object_id>/clear-urgent/",
+                view(self.clear_urgent_view),
+                name="feedback_feedback_clear_urgent",
+            ),
             *super().get_urls(),
         ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), **self.inbox_context(request, object_id)}
         response = super().change_view(request, object_id, form_url, extra_context)
-        # Only a record actually shown was read: a refused or missing one answers otherwise.
-        if request.method == "GET" and response.status_code == 200:
+        # Every answer that shows the record is a reading of it, a form sent back with its
+        # errors included; a refused or missing record, or a save's redirect, shows nothing.
+        if response.status_code == HTTPStatus.OK:
             record_access(
                 user=request.user,
                 action=AccessLog.Action.VIEWED,
                 feedback_ids=[unquote(object_id)],
             )
         return response
+
+    def inbox_context(self, request, object_id):
+        """Previous and next in the list the reviewer came from, and the urgent flag."""
+        feedback = self.get_object(request, unquote(object_id))
+        if feedback is None:
+            return {}
+        filters = request.GET.get("_changelist_filters", "")
+        context = {"pager": self.pager(request, feedback.pk, filters)}
+        if feedback.is_urgent and self.has_change_permission(request, feedback):
+            url = reverse("admin:feedback_feedback_clear_urgent", args=[feedback.pk])
+            context["clear_urgent_url"] = with_filters(url, filters)
+        return context
+
+    def pager(self, request, pk, filters):
+        """Where ``pk`` stands in the list as filtered, searched and sorted by ``filters``
+        (the admin's preserved ``_changelist_filters``), with links to its neighbours."""
+        listing = copy.copy(request)
+        listing.GET = QueryDict(filters)
+        try:
+            changelist = self.get_changelist_instance(listing)
+            pks = list(changelist.queryset.values_list("pk", flat=True))
+        except (IncorrectLookupParameters, SuspiciousOperation, ValueError):
+            # Filters that no longer make sense (a tampered or outdated address): no pager.
+            return None
+        if pk not in pks:
+            return None
+        at = pks.index(pk)
+
+        def link(index):
+            if not 0 <= index < len(pks):
+                return ""
+            url = reverse("admin:feedback_feedback_change", args=[pks[index]])
+            return with_filters(url, filters)
+
+        return {
+            "position": at + 1,
+            "total": len(pks),
+            "previous": link(at - 1),
+            "next": link(at + 1),
+        }
+
+    def clear_urgent_view(self, request, object_id):
+        """Ask why the urgent flag is wrong, then clear it; the reason is required."""
+        feedback = self.get_object(request, unquote(object_id))
+        if feedback is None:
+            self.message_user(request, "That feedback does not exist.", messages.WARNING)
+            return HttpResponseRedirect(reverse("admin:feedback_feedback_changelist"))
+        if not self.has_change_permission(request, feedback):
+            raise PermissionDenied
+        filters = request.GET.get("_changelist_filters", "")
+        change_url = with_filters(
+            reverse("admin:feedback_feedback_change", args=[feedback.pk]), filters
+        )
+        if not feedback.is_urgent:
+            self.message_user(request, "This feedback is not flagged urgent.", messages.INFO)
+            return HttpResponseRedirect(change_url)
+        form = ClearUrgentForm(request.POST if request.method == "POST" else None)
+        if form.is_valid():
+            clear_urgent(feedback=feedback, user=request.user, reason=form.cleaned_data["reason"])
+            self.message_user(request, "The urgent flag is cleared; your reason is kept.")
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Clear the urgent flag",
+            "feedback": feedback,
+            "form": form,
+            "phrases": matched_phrases(feedback),
+            "change_url": change_url,
+        }
+        status = HTTPStatus.BAD_REQUEST if form.is_bound else HTTPStatus.OK
+        return TemplateResponse(
+            request, "admin/feedback/feedback/clear_urgent.html", context, status=status
+        )
 
     def insight_view(self, request):
         """Counts and review times per page and a weekly chart; no visitor's words."""
@@ -215,13 +340,62 @@ class FeedbackAdmin(admin.ModelAdmin):
 
     @admin.display(description="comments")
     def excerpt(self, feedback):
-        return feedback.excerpt
+        # Cut short here, and to two lines by the style sheet.
+        return format_html('<span class="feedback-excerpt">{}</span>', feedback.excerpt)
 
-    @admin.display(description="urgent", ordering="is_urgent")
-    def urgent_flag(self, feedback):
+    @admin.display(description="status", ordering="status")
+    def state(self, feedback):
+        """The status as a word, after a red URGENT badge when the comments need it."""
+        status = format_html(
+            '<span class="feedback-status status-{}">{}</span>',
+            feedback.status,
+            feedback.get_status_display(),
+        )
         if not feedback.is_urgent:
-            return ""
-        return format_html('<strong class="urgent-flag">{}</strong>', "URGENT")
+            return status
+        return format_html('<strong class="urgent-flag">URGENT</strong> {}', status)
+
+    @admin.display(description="sent", ordering="submitted_at")
+    def sent(self, feedback):
+        # Day and time on their own lines: the narrowest a date can be and stay plain.
+        moment = timezone.localtime(feedback.submitted_at)
+        return format_html(
+            '<time datetime="{}">{} <br>{}</time>',
+            moment.isoformat(timespec="minutes"),
+            date_format(moment, "j M Y"),
+            date_format(moment, "H:i"),
+        )
+
+    @admin.display(description="comments")
+    def comments_in_full(self, feedback):
+        """The whole text as sent, line breaks kept, with the urgent phrases marked."""
+        return format_html(
+            '<div class="feedback-comments-text">{}</div>',
+            highlight_phrases(feedback.comments, matched_phrases(feedback)),
+        )
+
+    @admin.display(description="urgent")
+    def urgent_state(self, feedback):
+        """Urgency in words (never a tick), the phrases found and any clearing."""
+        if feedback.is_urgent:
+            phrases = matched_phrases(feedback)
+            found = (
+                format_html_join(", ", "“{}”", ((phrase,) for phrase in phrases))
+                if phrases
+                else "none of today's urgent phrases (the list has changed since)"
+            )
+            return format_html(
+                '<strong class="urgent-flag">URGENT</strong> Words found: {}.', found
+            )
+        if feedback.urgent_cleared_at:
+            who = feedback.urgent_cleared_by
+            return format_html(
+                "Not urgent: the flag was cleared by {} on {}. Reason: {}",
+                who.get_username() if who else "a deleted account",
+                date_format(timezone.localtime(feedback.urgent_cleared_at), "DATETIME_FORMAT"),
+                feedback.urgent_cleared_reason,
+            )
+        return "Not urgent"
 
     @admin.display(description="the page then and now")
     def reader_saw(self, feedback):
@@ -233,14 +407,25 @@ class FeedbackAdmin(admin.ModelAdmin):
     def _set_status(self, request, queryset, status):
         # Rows already in that status keep their original reviewer and time.
         now = timezone.now()
-        count = queryset.exclude(status=status).update(
+        # Only what the History entry's text (Feedback.__str__) needs, not the visitors' words.
+        changing = list(
+            queryset.exclude(status=status).select_related(None).only("page_title", "submitted_at")
+        )
+        count = Feedback.objects.filter(pk__in=[item.pk for item in changing]).update(
             status=status,
             reviewed_by=request.user,
             reviewed_at=now,
             first_reviewed_at=Coalesce("first_reviewed_at", Value(now)),
         )
-        label = Feedback.Status(status).label.lower()
-        self.message_user(request, f"{count} feedback marked as {label}.")
+        label = Feedback.Status(status).label
+        # One History entry per record, as a change through its own form would leave.
+        LogEntry.objects.log_actions(
+            user_id=request.user.pk,
+            queryset=changing,
+            action_flag=CHANGE,
+            change_message=f"Status set to {label} (bulk action).",
+        )
+        self.message_user(request, f"{count} feedback marked as {label.lower()}.")
 
     @admin.action(description="Mark selected feedback as reviewed", permissions=["change"])
     def mark_reviewed(self, request, queryset):
@@ -264,8 +449,12 @@ class FeedbackAdmin(admin.ModelAdmin):
         writer = csv.writer(response)
         writer.writerow(CSV_COLUMNS)
         exported = []
-        for feedback in queryset.select_related("reviewed_by").order_by("submitted_at"):
-            writer.writerow(neutralise_cell(value) for value in csv_row(feedback))
+        rows = queryset.select_related(
+            "reviewed_by", "addressed_in_version__revision__user"
+        ).order_by("submitted_at")
+        numbers = RevisionNumbers()
+        for feedback in rows:
+            writer.writerow(neutralise_cell(value) for value in csv_row(feedback, numbers))
             exported.append(feedback.pk)
         record_access(user=request.user, action=AccessLog.Action.EXPORTED, feedback_ids=exported)
         return response
@@ -282,7 +471,7 @@ class AccessLogAdmin(admin.ModelAdmin):
     ordering = ["-at", "-pk"]
     date_hierarchy = "at"
     list_select_related = ["user"]
-    fields = ["at", "username", "user", "action", "count", "records"]
+    fields = ["at", "username", "user", "action", "count", "records", "note"]
     readonly_fields = fields
 
     def has_view_permission(self, request, obj=None):
@@ -325,58 +514,87 @@ def feedback_links(ids, limit=None):
     return format_html("{} and {} more", links, rest) if rest else links
 
 
+def with_filters(url, filters):
+    """``url`` carrying the changelist's preserved filters, as the admin's own links do."""
+    return f"{url}?{urlencode({'_changelist_filters': filters})}" if filters else url
+
+
+def matched_phrases(feedback):
+    """The active urgent phrases that occur in the comments."""
+    return find_urgent_phrases(feedback.comments, UrgentPhrase.objects.active_phrases())
+
+
 def reader_saw_context(feedback):
+    """The revision the visitor read, rendered as the article they saw, changes since marked."""
     version = feedback.page_version
     if version is None:
         return {"version": None}
+    page = feedback.page
     context = {
         "version": version,
         "label": revisions.revision_label(
             version, revisions.revision_numbers(version.object_id).get(version.pk, "?")
         ),
-        "body_read": revisions.revision_values(version).get("body", ""),
-        "page": feedback.page,
+        "page": page,
+        "article": reader_saw.article(version, page),
     }
-    if feedback.page is not None:
-        changes = revisions.compare(version, feedback.page)
-        context["text_changes"] = [change for change in changes if change.diff]
-        context["other_changes"] = [change for change in changes if not change.diff]
+    if page is not None:
+        changes = revisions.compare(version, page)
+        context["changed"] = bool(changes)
+        context["other_changes"] = reader_saw.not_shown(changes)
     return context
 
 
-CSV_COLUMNS = [
-    "id",
-    "sent",
-    "page title",
-    "page address",
-    "name",
-    "username",
-    "email",
-    "comments",
-    "status",
-    "staff note",
-    "reviewed by",
-    "reviewed at",
+class RevisionNumbers:
+    """Each page's revision numbers, looked up once per page during an export."""
+
+    def __init__(self):
+        self.by_page = {}
+
+    def label(self, version):
+        if version is None:
+            return ""
+        page_pk = version.object_id
+        if page_pk not in self.by_page:
+            self.by_page[page_pk] = revisions.revision_numbers(page_pk)
+        return revisions.revision_label(version, self.by_page[page_pk].get(version.pk, "?"))
+
+
+def local_iso(moment):
+    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else ""
+
+
+# Each column of the export: its heading, and its value for one feedback.
+CSV_FIELDS = [
+    ("id", lambda feedback, numbers: feedback.pk),
+    ("sent", lambda feedback, numbers: local_iso(feedback.submitted_at)),
+    ("page title", lambda feedback, numbers: feedback.page_title),
+    ("page address", lambda feedback, numbers: feedback.page_path),
+    ("name", lambda feedback, numbers: feedback.name),
+    ("username", lambda feedback, numbers: feedback.username),
+    ("email", lambda feedback, numbers: feedback.email),
+    ("comments", lambda feedback, numbers: feedback.comments),
+    ("status", lambda feedback, numbers: feedback.get_status_display()),
+    ("urgent", lambda feedback, numbers: "yes" if feedback.is_urgent else "no"),
+    # The "spam reason" column goes here, once feedback has that field.
+    ("staff note", lambda feedback, numbers: feedback.staff_note),
+    (
+        "reviewed by",
+        lambda feedback, numbers: (
+            feedback.reviewed_by.get_username() if feedback.reviewed_by else ""
+        ),
+    ),
+    ("reviewed at", lambda feedback, numbers: local_iso(feedback.reviewed_at)),
+    (
+        "addressed in revision",
+        lambda feedback, numbers: numbers.label(feedback.addressed_in_version),
+    ),
 ]
+CSV_COLUMNS = [heading for heading, _ in CSV_FIELDS]
 
 
-def csv_row(feedback):
-    return [
-        feedback.pk,
-        timezone.localtime(feedback.submitted_at).isoformat(timespec="seconds"),
-        feedback.page_title,
-        feedback.page_path,
-        feedback.name,
-        feedback.username,
-        feedback.email,
-        feedback.comments,
-        feedback.get_status_display(),
-        feedback.staff_note,
-        feedback.reviewed_by.get_username() if feedback.reviewed_by else "",
-        timezone.localtime(feedback.reviewed_at).isoformat(timespec="seconds")
-        if feedback.reviewed_at
-        else "",
-    ]
+def csv_row(feedback, numbers):
+    return [value(feedback, numbers) for _, value in CSV_FIELDS]
 
 
 admin.site.unregister(Page)

@@ -101,6 +101,28 @@ class Feedback(models.Model):
         related_name="+",
         help_text="The revision of the page that dealt with this feedback, if one did.",
     )
+    urgent_cleared_at = models.DateTimeField(
+        "urgent flag cleared",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When a reviewer decided the urgent flag was a false alarm.",
+    )
+    urgent_cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="urgent flag cleared by",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    urgent_cleared_reason = models.TextField(
+        "why the urgent flag was cleared",
+        blank=True,
+        editable=False,
+        help_text="The reviewer's reason, also kept in the access log and the History.",
+    )
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -108,8 +130,10 @@ class Feedback(models.Model):
         verbose_name_plural = "feedback"
 
     def __str__(self):
+        # No name here: this text is copied into the admin's History and "Recent actions",
+        # which must not say who wrote.
         sent = timezone.localtime(self.submitted_at)
-        return f"{self.name} on “{self.page_title}” ({sent:%Y-%m-%d %H:%M})"
+        return f"Feedback #{self.pk} on “{self.page_title}” ({sent:%Y-%m-%d %H:%M})"
 
     def save(self, *args, **kwargs):
         """Snapshot the page's title and address when the feedback is first stored."""
@@ -118,9 +142,13 @@ class Feedback(models.Model):
             self.page_path = self.page.get_absolute_url()
         super().save(*args, **kwargs)
 
+    # Enough for two lines of the inbox list, never the whole of a long text: the list is
+    # not an opening of the record, so it must not carry all of it (see AccessLog).
+    EXCERPT_CHARS = 200
+
     @property
     def excerpt(self):
-        return Truncator(" ".join(self.comments.split())).chars(80)
+        return Truncator(" ".join(self.comments.split())).chars(self.EXCERPT_CHARS)
 
 
 def names_feedback(feedback_id):
@@ -149,6 +177,7 @@ class AccessLog(models.Model):
     class Action(models.TextChoices):
         VIEWED = "viewed", "Viewed"
         EXPORTED = "exported", "Exported"
+        CLEARED_URGENT = "unflagged", "Cleared the urgent flag"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -162,6 +191,9 @@ class AccessLog(models.Model):
     at = models.DateTimeField("when", default=timezone.now, db_index=True)
     feedback_ids = models.JSONField("feedback ids", default=list)
     count = models.PositiveIntegerField("records", default=0)
+    note = models.TextField(
+        blank=True, help_text="The reason given, for actions that need one (clearing urgent)."
+    )
 
     objects = AccessLogQuerySet.as_manager()
 

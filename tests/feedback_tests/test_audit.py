@@ -143,3 +143,16 @@ def test_searching_a_record_number_finds_who_read_that_record(admin_client):
     assert AccessLog.objects.involving(4).count() == 1
     by_name = admin_client.get(LOG, {"q": "cler"}).context["cl"].result_count
     assert by_name == 3
+
+
+def test_superusers_read_the_reason_a_flag_was_cleared_in_the_log(admin_client, reviewer, page):
+    from feedback.audit import clear_urgent
+
+    item = make_feedback(page, is_urgent=True)
+    clear_urgent(feedback=item, user=reviewer, reason="Asked about a friend's dose.")
+    entry = AccessLog.objects.get()
+    html = admin_client.get(
+        reverse("admin:feedback_accesslog_change", args=[entry.pk])
+    ).content.decode()
+    assert "Cleared the urgent flag" in html
+    assert "Asked about a friend&#x27;s dose." in html

@@ -102,3 +102,55 @@ def test_erase_refuses_something_that_is_not_an_address(page):
     with pytest.raises(CommandError, match="is not an email address"):
         call_command("erase_feedback", "--email", "sam", stdout=StringIO())
     assert Feedback.objects.count() == 1
+
+
+def test_erase_leaves_no_trace_naming_the_person_in_history_or_the_access_log(
+    reviewer_client, reviewer, page
+):
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+    from django.urls import reverse
+
+    from feedback.models import AccessLog
+
+    erased = make_feedback(
+        page,
+        name="Zed Quill",
+        email="zed@example.com",
+        comments="I could kill myself",
+        is_urgent=True,
+    )
+    other = make_feedback(page, name="Other Person", email="other@example.com")
+    change = reverse("admin:feedback_feedback_change", args=[erased.pk])
+    reviewer_client.get(change)  # read: an access log entry
+    reviewer_client.post(
+        reverse("admin:feedback_feedback_clear_urgent", args=[erased.pk]),
+        {"reason": "Zed Quill was quoting a film."},
+    )
+    reviewer_client.post(change, {"status": "reviewed", "staff_note": "Replied to Zed Quill."})
+    changelist = reverse("admin:feedback_feedback_changelist")
+    reviewer_client.post(
+        changelist, {"action": "archive", "_selected_action": [erased.pk, other.pk]}
+    )
+    # A History row from before records were named without the visitor's name.
+    LogEntry.objects.create(
+        user=reviewer,
+        content_type=ContentType.objects.get_for_model(Feedback),
+        object_id=str(erased.pk),
+        object_repr="Zed Quill on “Cost” (2026-11-30 10:00)",
+        action_flag=CHANGE,
+    )
+    assert LogEntry.objects.filter(object_id=str(erased.pk)).count() == 4
+
+    run("erase_feedback", "--email", "zed@example.com")
+
+    remaining_history = LogEntry.objects.values_list("object_repr", "change_message")
+    assert not [row for row in remaining_history if "Zed" in " ".join(row)]
+    assert not LogEntry.objects.filter(object_id=str(erased.pk)).exists()
+    assert LogEntry.objects.filter(object_id=str(other.pk)).count() == 1  # others' kept
+    # The access log still says who read the record, by number, and nothing about the person.
+    entries = AccessLog.objects.involving(erased.pk)
+    assert {entry.action for entry in entries} == {"viewed", "unflagged"}
+    assert not [entry for entry in entries if "Zed" in entry.note]
+    # "Recent actions" on the admin's home page names no one.
+    assert "Zed" not in reviewer_client.get(reverse("admin:index")).content.decode()
