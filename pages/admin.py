@@ -1,17 +1,26 @@
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from reversion import set_comment
 from reversion.admin import VersionAdmin
 
 from . import revisions
+from .admin_workflow import WorkflowAdminMixin
+from .locking import LockedModelForm
 from .models import Page, Redirect, SiteSettings, Source
 from .views import render_page
 
@@ -48,8 +57,27 @@ class SourceInline(admin.TabularInline):
         return super().get_extra(request, obj, **kwargs)
 
 
+@dataclass(frozen=True)
+class ListColumn:
+    """A column another app adds to the Pages list, for staff holding ``permission``."""
+
+    display: Callable  # an @admin.display function of a page
+    permission: str  # "app_label.codename"
+    annotate: Callable | None = None  # queryset -> queryset, adding what ``display`` reads
+
+
+def register_list_column(display, *, permission, annotate=None):
+    """The extension point for other apps' columns on the Pages list.
+
+    Call it once at import of the other app's admin module, e.g. the feedback
+    app's count of new feedback per page. ``annotate`` runs only for staff with
+    ``permission``, so nobody else's list query touches the other app's tables.
+    """
+    PageAdmin.extra_columns.append(ListColumn(display, permission, annotate))
+
+
 @admin.register(Page)
-class PageAdmin(VersionAdmin):
+class PageAdmin(WorkflowAdminMixin, VersionAdmin):
     """The editors' workspace: the page tree, with everyday fields first.
 
     Every save through here is kept as a revision (django-reversion) with its
@@ -59,7 +87,7 @@ class PageAdmin(VersionAdmin):
 
     list_display = [
         "indented_title",
-        "status",
+        "visitor_status",
         "show_in_menu",
         "position",
         "updated_at",
@@ -106,6 +134,7 @@ class PageAdmin(VersionAdmin):
                     "show_in_menu",
                     "is_home",
                     "publish_at",
+                    "expire_at",
                     "accepts_feedback",
                     "path",
                     "created_at",
@@ -115,6 +144,70 @@ class PageAdmin(VersionAdmin):
         ),
     ]
     inlines = [SourceInline]
+    # Columns added by other apps through register_list_column.
+    extra_columns = []
+
+    def get_queryset(self, request):
+        queryset = (
+            super()
+            .get_queryset(request)
+            .annotate(is_visible=Exists(Page.objects.published().filter(pk=OuterRef("pk"))))
+        )
+        for column in self.extra_columns:
+            if column.annotate and request.user.has_perm(column.permission):
+                queryset = column.annotate(queryset)
+        return queryset
+
+    def get_list_display(self, request):
+        list_display = list(super().get_list_display(request))
+        for column in self.extra_columns:
+            if request.user.has_perm(column.permission):
+                list_display.append(column.display)
+        return list_display
+
+    def lookup_allowed(self, lookup, value, request):
+        """Refuse any filter through a relation to a model this user may not view.
+
+        A filter such as ?feedback__isnull=False would otherwise tell an editor
+        which pages got feedback (issue: nothing about feedback may be learnt by
+        staff who may not read it). Refused filters answer 400.
+        """
+        model = self.model
+        for part in lookup.split(LOOKUP_SEP):
+            try:
+                field = model._meta.get_field(part)
+            except FieldDoesNotExist:
+                break
+            if not field.is_relation:
+                break
+            related = field.related_model
+            opts = related._meta
+            if related is not Page and not request.user.has_perm(
+                f"{opts.app_label}.view_{opts.model_name}"
+            ):
+                return False
+            model = related
+        return super().lookup_allowed(lookup, value, request)
+
+    @admin.display(description="for visitors", ordering="status")
+    def visitor_status(self, page):
+        """The page as visitors experience it now, not just its own switch."""
+        now = timezone.now()
+        if page.status == Page.Status.DRAFT:
+            label = "Draft"
+        elif getattr(page, "is_visible", False):
+            label = "Live + draft changes" if page.draft_data is not None else "Live"
+        elif page.expire_at and page.expire_at <= now:
+            label = f"Expired {local_time(page.expire_at)}"
+        elif page.publish_at and page.publish_at > now:
+            label = f"Scheduled for {local_time(page.publish_at)}"
+        else:
+            label = "Hidden (under a page visitors cannot see)"
+        if page.workflow_state == Page.WorkflowState.SUBMITTED:
+            label += " — awaiting review"
+        elif page.workflow_state == Page.WorkflowState.CHANGES_REQUESTED:
+            label += " — changes requested"
+        return label
 
     @admin.display(description="title", ordering="path")
     def indented_title(self, page):
@@ -123,7 +216,8 @@ class PageAdmin(VersionAdmin):
 
     @admin.display(description="on the site")
     def open_link(self, page):
-        label = "View live" if page.status == Page.Status.PUBLISHED else "Preview draft"
+        # published() is the one rule: a scheduled or hidden page is only a preview.
+        label = "View live" if getattr(page, "is_visible", False) else "Preview"
         return format_html('<a href="{}" target="_blank">{}</a>', page.get_absolute_url(), label)
 
     def get_urls(self):
@@ -131,6 +225,7 @@ class PageAdmin(VersionAdmin):
         # Before the inherited URLs, whose "<object_id>/" pattern would swallow these.
         return [
             path("review-report/", view(self.review_report_view), name="pages_page_review_report"),
+            *self.workflow_urls(),
             path("add/preview/", view(self.preview_view), name="pages_page_preview_add"),
             path("<path:object_id>/preview/", view(self.preview_view), name="pages_page_preview"),
             path(
@@ -310,6 +405,11 @@ class PageAdmin(VersionAdmin):
         return page
 
 
+def local_time(moment):
+    """A time in the site's time zone, to the minute, e.g. "1 March 2030, 09:00 EST"."""
+    return date_format(timezone.localtime(moment), "j F Y, H:i T")
+
+
 def unsaved_page(form):
     """The page as a valid admin form describes it, derived fields filled, not saved.
 
@@ -342,9 +442,18 @@ class RedirectAdmin(admin.ModelAdmin):
         return redirect.target_url
 
 
+class SiteSettingsForm(LockedModelForm):
+    """The settings form, refusing to save over someone else's newer save."""
+
+    compared_fields = ("crisis_text", "crisis_link_text")
+
+
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(admin.ModelAdmin):
     """The one row of site-wide wording; the list goes straight to it."""
+
+    form = SiteSettingsForm
+    change_form_template = "admin/pages/sitesettings/change_form.html"
 
     list_display = ["__str__", "show_crisis_line", "crisis_page", "updated_at"]
     list_filter = ["show_crisis_line"]
@@ -362,8 +471,31 @@ class SiteSettingsAdmin(admin.ModelAdmin):
                 "fields": ["show_crisis_line", "crisis_text", "crisis_link_text", "crisis_page"],
             },
         ),
+        (
+            "Publishing",
+            {
+                "description": "Who must approve a change before visitors see it.",
+                "fields": ["require_review"],
+            },
+        ),
         (None, {"fields": ["updated_at"]}),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            # Editors must not be able to switch off the sign-off their changes need.
+            readonly.append("require_review")
+        return readonly
+
+    def save_model(self, request, obj, form, change):
+        obj.edited_at, obj.edited_by = timezone.now(), request.user
+        super().save_model(request, obj, form, change)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        context.update(conflict=form.conflict, edit_base_token=form.token_to_render())
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not SiteSettings.objects.exists()
