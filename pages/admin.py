@@ -19,9 +19,9 @@ from reversion import set_comment
 from reversion.admin import VersionAdmin
 
 from . import revisions
-from .admin_workflow import WorkflowAdminMixin
+from .admin_workflow import WorkflowAdminMixin, live_comparison
 from .locking import LockedModelForm
-from .models import Page, Redirect, SiteSettings, Source
+from .models import Page, PageReviewEvent, Redirect, SiteSettings, Source
 from .views import render_page
 
 
@@ -298,9 +298,14 @@ class PageAdmin(WorkflowAdminMixin, VersionAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         object_id = unquote(object_id)
+        numbers = revisions.revision_numbers(object_id)
+        steps = review_steps_by_revision(object_id)
         action_list = [
             {
                 "revision": version.revision,
+                "version": version,
+                "number": numbers.get(version.pk),
+                "review_steps": steps.get(version.revision_id, []),
                 "url": reverse("admin:pages_page_revision", args=[quote(object_id), version.pk]),
                 "compare_url": reverse(
                     "admin:pages_page_compare", args=[quote(object_id), version.pk]
@@ -308,36 +313,87 @@ class PageAdmin(WorkflowAdminMixin, VersionAdmin):
             }
             for version in revisions.versions_of(object_id)
         ]
-        context = {"action_list": action_list, **(extra_context or {})}
+        context = {
+            "action_list": action_list,
+            "review_events": PageReviewEvent.objects.filter(page_id=object_id).select_related(
+                "revision"
+            )
+            if object_id.isdigit()
+            else [],
+            "compare_base_url": reverse("admin:pages_page_compare", args=[quote(object_id), 0]),
+            **(extra_context or {}),
+        }
         return super().history_view(request, quote(object_id), context)
 
     def _page_and_version(self, request, object_id, version_id):
         page = self.get_object(request, unquote(object_id))
         if page is None:
             raise Http404("No such page.")
+        page.refresh_from_db()  # the page as stored (visitors' version), without any draft
         version = get_object_or_404(revisions.versions_of(page.pk), pk=version_id)
         return page, version
 
     def compare_view(self, request, object_id, version_id):
-        """The differences between one saved revision and the page as it is now."""
+        """One saved revision against another (?with=), the page now, or draft against live.
+
+        The older of two revisions is always shown as the starting point.
+        """
+        if "draft" in request.GET:
+            return self.compare_draft_view(request, object_id)
+        if version_id == 0:  # the history's "Compare the two" form names both in the query
+            version_id = request.GET.get("a", "")
+            if not version_id.isdigit():
+                raise Http404("Choose a revision to compare from.")
         page, version = self._page_and_version(request, object_id, version_id)
         if not self.has_view_or_change_permission(request, page):
             raise PermissionDenied
-        changes = revisions.compare(version, page)
+        numbers = revisions.revision_numbers(page.pk)
+        other = request.GET.get("with", "")
+        if other.isdigit():
+            other = get_object_or_404(revisions.versions_of(page.pk), pk=other)
+            older, newer = sorted([version, other], key=lambda v: numbers.get(v.pk, 0))
+            changes = revisions.compare_versions(older, newer)
+            title = (
+                f"Compare revision {numbers.get(older.pk)} with revision {numbers.get(newer.pk)}"
+            )
+            version, against = older, newer
+        else:
+            changes = revisions.compare(version, page)
+            title = "Compare a revision with the current page"
+            against = None
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": page,
             "object_id": quote(page.pk),
             "version": version,
+            "number": numbers.get(version.pk),
+            "against": against,
+            "against_number": numbers.get(against.pk) if against else None,
             "text_changes": [change for change in changes if change.diff],
             "other_changes": [change for change in changes if not change.diff],
             "revert_url": reverse("admin:pages_page_revert", args=[quote(page.pk), version.pk]),
             "revision_url": reverse("admin:pages_page_revision", args=[quote(page.pk), version.pk]),
             "has_change_permission": self.has_change_permission(request, page),
-            "title": "Compare a revision with the current page",
+            "title": title,
         }
         return TemplateResponse(request, "admin/pages/page/compare.html", context)
+
+    def compare_draft_view(self, request, object_id):
+        page = self.get_object(request, unquote(object_id))
+        if page is None:
+            raise Http404("No such page.")
+        if not self.has_view_or_change_permission(request, page):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": page,
+            "object_id": quote(page.pk),
+            "changes": live_comparison(page),
+            "title": "Compare the draft with the live page",
+        }
+        return TemplateResponse(request, "admin/pages/page/compare_draft.html", context)
 
     def revert_view(self, request, object_id, version_id):
         """One click back to a revision, saved through Page.save as a new revision."""
@@ -403,6 +459,15 @@ class PageAdmin(WorkflowAdminMixin, VersionAdmin):
         if page is not None and version is not None:
             revisions.apply_revision(page, version)
         return page
+
+
+def review_steps_by_revision(page_pk):
+    """The sign-off steps that ended in each revision (approvals, direct publishing)."""
+    steps = {}
+    if str(page_pk).isdigit():
+        for event in PageReviewEvent.objects.filter(page_id=page_pk, revision__isnull=False):
+            steps.setdefault(event.revision_id, []).append(event)
+    return steps
 
 
 def local_time(moment):
