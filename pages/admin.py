@@ -102,7 +102,8 @@ class PageAdmin(WorkflowAdminMixin, VersionAdmin):
         ("parent", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["title", "body", "summary"]
-    ordering = ["path"]
+    # Menu order, children under their parent (see Page.tree_order).
+    ordering = ["tree_order"]
     list_select_related = ["parent"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["parent"]
@@ -160,10 +161,18 @@ class PageAdmin(WorkflowAdminMixin, VersionAdmin):
 
     def get_list_display(self, request):
         list_display = list(super().get_list_display(request))
+        if request.GET.get("q"):
+            # Search results leave the tree: say where each page lives.
+            list_display = [
+                "title_with_place" if name == "indented_title" else name for name in list_display
+            ]
         for column in self.extra_columns:
             if request.user.has_perm(column.permission):
                 list_display.append(column.display)
         return list_display
+
+    def get_list_display_links(self, request, list_display):
+        return list_display[:1]  # the title, indented or with its place
 
     def lookup_allowed(self, lookup, value, request):
         """Refuse any filter through a relation to a model this user may not view.
@@ -209,7 +218,14 @@ class PageAdmin(WorkflowAdminMixin, VersionAdmin):
             label += " — changes requested"
         return label
 
-    @admin.display(description="title", ordering="path")
+    @admin.display(description="title", ordering="tree_order")
+    def title_with_place(self, page):
+        parents = page.path.rpartition("/")[0]
+        if not parents:
+            return format_html('{} <span class="page-address">(top level)</span>', page.title)
+        return format_html('{} <span class="page-address">under /{}/</span>', page.title, parents)
+
+    @admin.display(description="title", ordering="tree_order")
     def indented_title(self, page):
         # A dash per level: the admin strips leading spaces, and the CSP forbids inline styles.
         return f"{'— ' * page.depth}{page.title}"

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import DateTimeField
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -112,6 +113,14 @@ class WorkflowAdminMixin:
         ]
 
     # --- The form -------------------------------------------------------------------------
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, DateTimeField) and formfield is not None:
+            # Times are entered and shown in the site's zone; say which, every time.
+            zone = timezone.get_current_timezone_name()
+            formfield.help_text = f"{formfield.help_text} Time zone: {zone}.".strip()
+        return formfield
 
     def save_mode(self, request):
         """Which button was pressed: draft, submit, publish, or a plain save."""

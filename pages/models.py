@@ -28,6 +28,27 @@ def search_vector():
     )
 
 
+def normalise_line_endings(obj):
+    """Store text with "\n" line endings, whatever the browser sent ("\r\n").
+
+    Otherwise the first admin save of text written elsewhere marks every line as
+    changed in a comparison.
+    """
+    for field in obj._meta.concrete_fields:
+        value = getattr(obj, field.attname)
+        if field.editable and isinstance(value, str) and "\r" in value:
+            setattr(obj, field.attname, value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+# Fixed-width pieces, so plain string order is tree order under any collation:
+# the position, then the slug's bytes as hex padded with "0" (no slug byte is 0).
+SLUG_HEX_WIDTH = 200
+
+
+def tree_order_segment(position, slug):
+    return f"{position:010d}{slug.encode().hex():0<{SLUG_HEX_WIDTH}}"
+
+
 class PageQuerySet(models.QuerySet):
     def live_q(self):
         """The page's own switch: published, its publish time (if any) come and its
@@ -88,7 +109,7 @@ WORKFLOW_FIELDS = [
 # which recomputes them from the fields an editor actually wrote. A revision also
 # keeps the page's sources, so going back restores what the page cited then.
 @reversion.register(
-    exclude=["path", "body_html", "body_text", "search_document", *WORKFLOW_FIELDS],
+    exclude=["path", "body_html", "body_text", "search_document", "tree_order", *WORKFLOW_FIELDS],
     follow=["sources"],
 )
 class Page(models.Model):
@@ -217,6 +238,12 @@ class Page(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    tree_order = models.TextField(
+        editable=False,
+        default="",
+        help_text="Sorts pages as the menu shows them, children under their parent. "
+        "Derived on save.",
+    )
 
     # Optimistic locking: every save through the editor moves this on, and the
     # editor's form carries the value it started from (see pages/locking.py).
@@ -278,7 +305,9 @@ class Page(models.Model):
         """
         previous = None
         if self.pk:
-            previous = Page.objects.filter(pk=self.pk).values("path", "status").first()
+            previous = (
+                Page.objects.filter(pk=self.pk).values("path", "status", "tree_order").first()
+            )
         self.edit_version += 1
         self.derive_fields()
         with transaction.atomic():
@@ -303,6 +332,8 @@ class Page(models.Model):
                 # need to keep answering; a draft's address never did.
                 if previous["status"] == Page.Status.PUBLISHED:
                     Redirect.objects.record_moves(moved)
+            if previous:
+                self.follow_tree_order(previous["tree_order"])
             # A page living at an address wins over any redirect from it.
             Redirect.objects.filter(old_path__in=[f"/{path}/" for path in new_paths]).delete()
 
@@ -313,9 +344,20 @@ class Page(models.Model):
 
     def derive_fields(self):
         """Fill in what is computed from the editor's input: address and rendered body."""
+        normalise_line_endings(self)
         self.path = self.build_path()
+        self.tree_order = (self.parent.tree_order if self.parent_id else "") + tree_order_segment(
+            self.position, self.slug
+        )
         self.body_html = render_markdown(self.body)
         self.body_text = " ".join(html.unescape(strip_tags(self.body_html)).split())
+
+    def follow_tree_order(self, old_order):
+        """Give descendants this page's new place in the tree order (after a save)."""
+        if old_order and old_order != self.tree_order:
+            Page.objects.filter(path__startswith=f"{self.path}/").update(
+                tree_order=Concat(Value(self.tree_order), Substr("tree_order", len(old_order) + 1))
+            )
 
     @property
     def depth(self):
@@ -742,6 +784,7 @@ class SiteSettings(models.Model):
     def save(self, *args, **kwargs):
         self.pk = self.SINGLETON_PK  # there is only ever the one row
         self.edit_version += 1
+        normalise_line_endings(self)
         super().save(*args, **kwargs)
 
     def clean(self):
