@@ -7,6 +7,7 @@ fields and layout stay in one place and this in another.
 import json
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import ValidationError
@@ -204,6 +205,7 @@ class WorkflowAdminMixin:
             else reverse("admin:pages_page_autosave_add"),
             "autosave_key": f"ks-unsaved:{user.pk}:{stored.pk if stored else 'new'}",
             "autosaved_fields": json.dumps(AUTOSAVED_FIELDS),
+            "autosave_interval_ms": settings.PAGE_AUTOSAVE_SECONDS * 1000,
         }
         if stored is not None:
             if may_change and request.method == "GET":

@@ -34,6 +34,11 @@ def when_label(moment):
     return date_format(timezone.localtime(moment), "j F Y, H:i:s") if moment else "an unknown time"
 
 
+def normalised(text):
+    """Text with "\n" line endings, as it is stored (browsers send "\r\n")."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 @dataclass(frozen=True)
 class ThreeWay:
     """One text field as the editor started from it, as saved by the other, and as typed."""
@@ -90,7 +95,7 @@ class LockedModelForm(forms.ModelForm):
         if current is None or started is None or started[0] == current.edit_version:
             return cleaned
         base = started[1]
-        mine = {name: self.data.get(name, "") for name in self.compared_fields}
+        mine = {name: normalised(self.data.get(name, "")) for name in self.compared_fields}
         theirs = {name: str(getattr(current, name) or "") for name in self.compared_fields}
         theirs.update(self.current_overrides(current))
         self.conflict = {

@@ -24,12 +24,21 @@ from django.utils import timezone
 from reversion.models import Version
 
 from .locking import user_label
-from .models import Page, PageAutosave, PageReviewEvent, ReviewerProfile, SiteSettings, Source
+from .models import (
+    Page,
+    PageAutosave,
+    PageReviewEvent,
+    ReviewerProfile,
+    SiteSettings,
+    Source,
+    normalise_line_endings,
+)
 from .revisions import SOURCE_FIELDS, editable_fields
 
 logger = logging.getLogger(__name__)
 
-# An editor counts as having a page open while their editor reported within this long.
+# An editor counts as having a page open while their editor reported within this long
+# (at least three of the editor's reports, so one slow request does not hide them).
 PRESENCE_SECONDS = 45
 
 
@@ -95,6 +104,7 @@ def is_live(page):
 
 def save_draft(page, *, user, sources=None):
     """Keep ``page``'s form values (in memory) as its draft; the stored page is unchanged."""
+    normalise_line_endings(page)
     data = {"fields": field_values(page)}
     if sources is not None:
         data["sources"] = sources
@@ -289,7 +299,9 @@ def mark_present(*, user, page):
 
 def others_editing(*, user, page):
     """Names of the other staff with ``page`` open in the editor now."""
-    since = timezone.now() - timedelta(seconds=PRESENCE_SECONDS)
+    since = timezone.now() - timedelta(
+        seconds=max(PRESENCE_SECONDS, 3 * settings.PAGE_AUTOSAVE_SECONDS)
+    )
     rows = (
         PageAutosave.objects.filter(page=page, seen_at__gte=since)
         .exclude(user=user)

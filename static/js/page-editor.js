@@ -1,6 +1,6 @@
 /* The page editor's safety net (progressive: the form works without it).
    - Keeps what the editor types in this browser (localStorage) at once, and on the
-     server every 15 seconds, so a closed tab or an expired session loses nothing.
+     server every 15 seconds (PAGE_AUTOSAVE_SECONDS), so a closed tab or an expired session loses nothing.
    - Reports who else has the page open, every 15 seconds.
    - Asks before leaving the page with unsaved edits. */
 (function () {
@@ -12,7 +12,7 @@
   var key = state.dataset.storageKey;
   var liveNotice = document.getElementById("editor-live-notice");
   var presence = document.getElementById("presence-notice");
-  var INTERVAL = 15000;
+  var INTERVAL = Number(state.dataset.intervalMs) || 15000;
 
   function collect() {
     var out = {};

@@ -445,3 +445,13 @@ def test_draft_can_be_compared_with_live(boss):
     url = reverse("admin:pages_page_compare", args=[page.pk, 0]) + "?draft=1"
     html = boss.get(url).content.decode()
     assert "<del>Live</del><ins>Draft</ins>" in html
+
+
+def test_a_draft_sent_with_browser_line_endings_changes_only_what_was_edited(boss):
+    page = make_page("Cost", body="## Cost\n\nFirst paragraph.\n\nSecond.")
+    form = open_form(boss, page)
+    form.update(body=page.body.replace("\n", "\r\n"), summary="A new summary.", _save_draft="1")
+    boss.post(change_url(page), form)
+    url = reverse("admin:pages_page_compare", args=[page.pk, 0]) + "?draft=1"
+    html = boss.get(url).content.decode()
+    assert "<h3>Summary</h3>" in html and "<h3>Body</h3>" not in html
