@@ -5,6 +5,7 @@ fields and layout stay in one place and this in another.
 """
 
 import json
+from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
@@ -506,14 +507,31 @@ def formset_sources(formsets):
     return rows if any(formset.prefix == "sources" for formset in formsets) else None
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """Changes split as the templates show them: texts as word diffs, the rest old/new."""
+
+    text: list
+    other: list
+
+    @classmethod
+    def of(cls, changes):
+        return cls([c for c in changes if c.diff], [c for c in changes if not c.diff])
+
+    def __bool__(self):
+        return bool(self.text or self.other)
+
+
 def live_comparison(page):
-    """What publishing the page would change for visitors: (label, diff or old/new)."""
+    """What publishing the page would change for visitors, as a Comparison."""
     proposed = workflow.apply_draft(Page.objects.get(pk=page.pk))
     live = Page.objects.get(pk=page.pk)
     live_sources = list(live.sources.values(*SOURCE_FIELDS))
     if not workflow.is_live(live):
         live, live_sources = Page(pk=page.pk), []  # never published: everything is new
-    return compare_values(live, proposed, live_sources, workflow.proposed_sources(page))
+    return Comparison.of(
+        compare_values(live, proposed, live_sources, workflow.proposed_sources(page))
+    )
 
 
 def refuse(request, model_admin, text):

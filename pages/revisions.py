@@ -153,6 +153,8 @@ def compare_values(old, new, old_sources, new_sources, attnames=None):
         before, after = field.value_from_object(old), field.value_from_object(new)
         if (attnames is not None and field.attname not in attnames) or before == after:
             continue
+        if isinstance(before, str) and isinstance(after, str) and before.strip() == after.strip():
+            continue  # the admin form trims text: not a change anyone made
         label = str(field.verbose_name).capitalize()
         if field.name in TEXT_FIELDS:
             context = CONTEXT_WORDS if field.name == "body" else None
