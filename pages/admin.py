@@ -18,7 +18,7 @@ from django.utils.html import format_html
 from reversion import set_comment
 from reversion.admin import VersionAdmin
 
-from . import revisions
+from . import revisions, workflow
 from .admin_workflow import WorkflowAdminMixin, live_comparison
 from .locking import LockedModelForm
 from .models import Page, PageReviewEvent, Redirect, SiteSettings, Source
@@ -426,6 +426,19 @@ class PageAdmin(WorkflowAdminMixin, VersionAdmin):
             messages.error(request, f"Could not revert: {' '.join(exc.messages)}")
             return redirect(compare_url)
         comment = revisions.revert_comment(version)
+        if workflow.is_live(Page.objects.get(pk=page.pk)) and not workflow.may_publish(
+            request.user
+        ):
+            # Under sign-off, going back is a change like any other: it waits for review.
+            workflow.save_draft(
+                page, user=request.user, sources=revisions.revision_sources(version)
+            )
+            messages.success(
+                request,
+                f"“{page}”: the revision is now your draft. Visitors still see the live page; "
+                "submit it for review to publish it.",
+            )
+            return redirect("admin:pages_page_change", quote(page.pk))
         with transaction.atomic(), self.create_revision(request):
             page.save()
             revisions.restore_sources(page, version)

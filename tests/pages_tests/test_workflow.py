@@ -455,3 +455,15 @@ def test_a_draft_sent_with_browser_line_endings_changes_only_what_was_edited(bos
     url = reverse("admin:pages_page_compare", args=[page.pk, 0]) + "?draft=1"
     html = boss.get(url).content.decode()
     assert "<h3>Summary</h3>" in html and "<h3>Body</h3>" not in html
+
+
+def test_an_editor_reverting_a_live_page_under_sign_off_gets_a_draft(ann, boss):
+    page = make_page("Cost", body="First words.")
+    for body in ("First words.", "Second words."):
+        form = open_form(boss, page)
+        boss.post(change_url(page), {**form, "body": body})
+    first = Version.objects.get_for_object(page).order_by("pk").first()
+    ann.post(reverse("admin:pages_page_revert", args=[page.pk, first.pk]))
+    assert "Second words." in visitor_html(page)
+    page.refresh_from_db()
+    assert page.draft_data["fields"]["body"] == "First words."
