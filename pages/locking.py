@@ -109,7 +109,9 @@ class LockedModelForm(forms.ModelForm):
                     mine=inline_diff(base.get(name, ""), mine[name]),
                 )
                 for name in self.compared_fields
-                if name in self.fields and not (base.get(name, "") == theirs[name] == mine[name])
+                # The form trims text, so whitespace at the ends is no one's change.
+                if name in self.fields
+                and len({base.get(name, "").strip(), theirs[name].strip(), mine[name].strip()}) > 1
             ],
             # Saving again after merging goes through: the editor has now seen this version.
             "token": self.make_token(current.edit_version, theirs),
