@@ -467,3 +467,35 @@ def test_an_editor_reverting_a_live_page_under_sign_off_gets_a_draft(ann, boss):
     assert "Second words." in visitor_html(page)
     page.refresh_from_db()
     assert page.draft_data["fields"]["body"] == "First words."
+
+
+@pytest.mark.parametrize(
+    ("who", "allowed"), [("ann", True), ("doctor", False), ("reviewer", False), ("boss", True)]
+)
+def test_every_role_against_autosave_and_discard(ann, doctor, boss, reviewer, who, allowed):
+    if who == "reviewer":
+        browser = Client()
+        browser.force_login(reviewer)
+    else:
+        browser = {"ann": ann, "doctor": doctor, "boss": boss}[who]
+    page = make_page("Cost", body="Live words.")
+    workflow.save_draft(Page(pk=page.pk, body="Draft words.", title="Cost"), user=None)
+    saved = autosave(browser, page, body="typed")
+    assert saved.status_code == (HTTPStatus.OK if allowed else HTTPStatus.FORBIDDEN)
+    discard = browser.post(reverse("admin:pages_page_discard_draft", args=[page.pk]))
+    page.refresh_from_db()
+    assert (page.draft_data is None) == allowed
+    if not allowed:
+        assert discard.status_code in (HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND)
+
+
+def test_autosave_refuses_bad_input_with_a_clear_status(ann):
+    page = make_page("Cost")
+    url = reverse("admin:pages_page_autosave", args=[page.pk])
+    assert ann.post(url, {"data": "not json"}).status_code == HTTPStatus.BAD_REQUEST
+    assert ann.post(url, {"data": "[1, 2]"}).status_code == HTTPStatus.BAD_REQUEST
+    huge = json.dumps({"body": "x" * 600_000})
+    assert ann.post(url, {"data": huge}).status_code == HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+    assert ann.get(url).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    missing = reverse("admin:pages_page_autosave", args=[999999])
+    assert ann.post(missing, {"data": "{}"}).status_code == HTTPStatus.NOT_FOUND
