@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from . import workflow
-from .locking import LockedModelForm, user_label
-from .models import Page, PageAutosave, PageReviewEvent, ReviewerProfile, Source
+from .locking import LockedModelForm
+from .models import Page, PageReviewEvent, ReviewerProfile, Source
 from .revisions import SOURCE_FIELDS, compare_values
 
 # What the browser keeps of an editor's typing: the free-text fields.
@@ -542,6 +542,3 @@ def refuse(request, model_admin, text):
         "reason": text,
     }
     return TemplateResponse(request, "admin/pages/page/refused.html", context, status=403)
-
-
-__all__ = ["PageAdminForm", "WorkflowAdminMixin", "user_label", "PageAutosave"]
