@@ -1,9 +1,11 @@
 """The page editor's safety net in a real browser: two editors at once, unsaved
 typing kept through an expired session, the leave-page prompt, and the review queue.
 
-Also writes the README's pictures of a conflict and of the review queue (docs/).
+With WRITE_README_PICTURES=1 in the environment, also writes the README's pictures
+of a conflict and of the review queue (docs/).
 """
 
+import os
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from .conftest import PASSWORD, log_in, make_staff
 pytestmark = pytest.mark.browser
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
+PICTURES = os.environ.get("WRITE_README_PICTURES") == "1"
 COST = "learn/cost"
 
 
@@ -63,7 +66,8 @@ def test_two_editors_see_each_other_and_the_second_save_keeps_both_versions(
     cost.refresh_from_db()
     assert cost.summary == "Ann's summary of what ketamine treatment costs."
     second.set_viewport_size({"width": 1280, "height": 800})
-    conflict.screenshot(path=DOCS / "editing-conflict.png")
+    if PICTURES:
+        conflict.screenshot(path=DOCS / "editing-conflict.png")
 
 
 def test_typing_is_kept_through_an_expired_session_and_offered_back(
@@ -132,7 +136,8 @@ def test_a_change_is_submitted_reviewed_and_approved(site, new_page, django_user
     reviewer.goto(site.url("/admin/pages/page/review-queue/"))
     item = reviewer.locator(".review-item").first
     expect(item.locator("ins").first).to_be_visible()
-    reviewer.screenshot(path=DOCS / "review-queue.png")
+    if PICTURES:
+        reviewer.screenshot(path=DOCS / "review-queue.png")
     item.get_by_role("link", name="Approve or request changes").click()
     reviewer.get_by_label("Approve and publish").check()
     reviewer.get_by_label("Your name and credentials").fill("Dr Jane Doe, MD, psychiatrist")
