@@ -146,7 +146,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+# How often the page editor keeps unsaved typing on the server and reports who else
+# has the page open (the issue asks for at least every 30 seconds).
+PAGE_AUTOSAVE_SECONDS = env.int("PAGE_AUTOSAVE_SECONDS", default=15)
+
+# Editors enter and read times in this zone (named next to each time field).
+TIME_ZONE = env.str("TIME_ZONE", default="America/New_York")
 USE_I18N = True
 USE_TZ = True
 

@@ -1,18 +1,27 @@
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from reversion import set_comment
 from reversion.admin import VersionAdmin
 
-from . import revisions
-from .models import Page, Redirect, SiteSettings, Source
+from . import revisions, workflow
+from .admin_workflow import WorkflowAdminMixin, live_comparison
+from .locking import LockedModelForm
+from .models import Page, PageReviewEvent, Redirect, SiteSettings, Source
 from .views import render_page
 
 
@@ -48,8 +57,27 @@ class SourceInline(admin.TabularInline):
         return super().get_extra(request, obj, **kwargs)
 
 
+@dataclass(frozen=True)
+class ListColumn:
+    """A column another app adds to the Pages list, for staff holding ``permission``."""
+
+    display: Callable  # an @admin.display function of a page
+    permission: str  # "app_label.codename"
+    annotate: Callable | None = None  # queryset -> queryset, adding what ``display`` reads
+
+
+def register_list_column(display, *, permission, annotate=None):
+    """The extension point for other apps' columns on the Pages list.
+
+    Call it once at import of the other app's admin module, e.g. the feedback
+    app's count of new feedback per page. ``annotate`` runs only for staff with
+    ``permission``, so nobody else's list query touches the other app's tables.
+    """
+    PageAdmin.extra_columns.append(ListColumn(display, permission, annotate))
+
+
 @admin.register(Page)
-class PageAdmin(VersionAdmin):
+class PageAdmin(WorkflowAdminMixin, VersionAdmin):
     """The editors' workspace: the page tree, with everyday fields first.
 
     Every save through here is kept as a revision (django-reversion) with its
@@ -59,7 +87,7 @@ class PageAdmin(VersionAdmin):
 
     list_display = [
         "indented_title",
-        "status",
+        "visitor_status",
         "show_in_menu",
         "position",
         "updated_at",
@@ -74,7 +102,8 @@ class PageAdmin(VersionAdmin):
         ("parent", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["title", "body", "summary"]
-    ordering = ["path"]
+    # Menu order, children under their parent (see Page.tree_order).
+    ordering = ["tree_order"]
     list_select_related = ["parent"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["parent"]
@@ -106,6 +135,7 @@ class PageAdmin(VersionAdmin):
                     "show_in_menu",
                     "is_home",
                     "publish_at",
+                    "expire_at",
                     "accepts_feedback",
                     "path",
                     "created_at",
@@ -115,15 +145,95 @@ class PageAdmin(VersionAdmin):
         ),
     ]
     inlines = [SourceInline]
+    # Columns added by other apps through register_list_column.
+    extra_columns = []
 
-    @admin.display(description="title", ordering="path")
+    def get_queryset(self, request):
+        queryset = (
+            super()
+            .get_queryset(request)
+            .annotate(is_visible=Exists(Page.objects.published().filter(pk=OuterRef("pk"))))
+        )
+        for column in self.extra_columns:
+            if column.annotate and request.user.has_perm(column.permission):
+                queryset = column.annotate(queryset)
+        return queryset
+
+    def get_list_display(self, request):
+        list_display = list(super().get_list_display(request))
+        if request.GET.get("q"):
+            # Search results leave the tree: say where each page lives.
+            list_display = [
+                "title_with_place" if name == "indented_title" else name for name in list_display
+            ]
+        for column in self.extra_columns:
+            if request.user.has_perm(column.permission):
+                list_display.append(column.display)
+        return list_display
+
+    def get_list_display_links(self, request, list_display):
+        return list_display[:1]  # the title, indented or with its place
+
+    def lookup_allowed(self, lookup, value, request):
+        """Refuse any filter through a relation to a model this user may not view.
+
+        A filter such as ?feedback__isnull=False would otherwise tell an editor
+        which pages got feedback (issue: nothing about feedback may be learnt by
+        staff who may not read it). Refused filters answer 400.
+        """
+        model = self.model
+        for part in lookup.split(LOOKUP_SEP):
+            try:
+                field = model._meta.get_field(part)
+            except FieldDoesNotExist:
+                break
+            if not field.is_relation:
+                break
+            related = field.related_model
+            opts = related._meta
+            if related is not Page and not request.user.has_perm(
+                f"{opts.app_label}.view_{opts.model_name}"
+            ):
+                return False
+            model = related
+        return super().lookup_allowed(lookup, value, request)
+
+    @admin.display(description="for visitors", ordering="status")
+    def visitor_status(self, page):
+        """The page as visitors experience it now, not just its own switch."""
+        now = timezone.now()
+        if page.status == Page.Status.DRAFT:
+            label = "Draft"
+        elif getattr(page, "is_visible", False):
+            label = "Live + draft changes" if page.draft_data is not None else "Live"
+        elif page.expire_at and page.expire_at <= now:
+            label = f"Expired {local_time(page.expire_at)}"
+        elif page.publish_at and page.publish_at > now:
+            label = f"Scheduled for {local_time(page.publish_at)}"
+        else:
+            label = "Hidden (under a page visitors cannot see)"
+        if page.workflow_state == Page.WorkflowState.SUBMITTED:
+            label += " — awaiting review"
+        elif page.workflow_state == Page.WorkflowState.CHANGES_REQUESTED:
+            label += " — changes requested"
+        return label
+
+    @admin.display(description="title", ordering="tree_order")
+    def title_with_place(self, page):
+        parents = page.path.rpartition("/")[0]
+        if not parents:
+            return format_html('{} <span class="page-address">(top level)</span>', page.title)
+        return format_html('{} <span class="page-address">under /{}/</span>', page.title, parents)
+
+    @admin.display(description="title", ordering="tree_order")
     def indented_title(self, page):
         # A dash per level: the admin strips leading spaces, and the CSP forbids inline styles.
         return f"{'— ' * page.depth}{page.title}"
 
     @admin.display(description="on the site")
     def open_link(self, page):
-        label = "View live" if page.status == Page.Status.PUBLISHED else "Preview draft"
+        # published() is the one rule: a scheduled or hidden page is only a preview.
+        label = "View live" if getattr(page, "is_visible", False) else "Preview"
         return format_html('<a href="{}" target="_blank">{}</a>', page.get_absolute_url(), label)
 
     def get_urls(self):
@@ -131,6 +241,7 @@ class PageAdmin(VersionAdmin):
         # Before the inherited URLs, whose "<object_id>/" pattern would swallow these.
         return [
             path("review-report/", view(self.review_report_view), name="pages_page_review_report"),
+            *self.workflow_urls(),
             path("add/preview/", view(self.preview_view), name="pages_page_preview_add"),
             path("<path:object_id>/preview/", view(self.preview_view), name="pages_page_preview"),
             path(
@@ -203,9 +314,14 @@ class PageAdmin(VersionAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         object_id = unquote(object_id)
+        numbers = revisions.revision_numbers(object_id)
+        steps = review_steps_by_revision(object_id)
         action_list = [
             {
                 "revision": version.revision,
+                "version": version,
+                "number": numbers.get(version.pk),
+                "review_steps": steps.get(version.revision_id, []),
                 "url": reverse("admin:pages_page_revision", args=[quote(object_id), version.pk]),
                 "compare_url": reverse(
                     "admin:pages_page_compare", args=[quote(object_id), version.pk]
@@ -213,36 +329,87 @@ class PageAdmin(VersionAdmin):
             }
             for version in revisions.versions_of(object_id)
         ]
-        context = {"action_list": action_list, **(extra_context or {})}
+        context = {
+            "action_list": action_list,
+            "review_events": PageReviewEvent.objects.filter(page_id=object_id).select_related(
+                "revision"
+            )
+            if object_id.isdigit()
+            else [],
+            "compare_base_url": reverse("admin:pages_page_compare", args=[quote(object_id), 0]),
+            **(extra_context or {}),
+        }
         return super().history_view(request, quote(object_id), context)
 
     def _page_and_version(self, request, object_id, version_id):
         page = self.get_object(request, unquote(object_id))
         if page is None:
             raise Http404("No such page.")
+        page.refresh_from_db()  # the page as stored (visitors' version), without any draft
         version = get_object_or_404(revisions.versions_of(page.pk), pk=version_id)
         return page, version
 
     def compare_view(self, request, object_id, version_id):
-        """The differences between one saved revision and the page as it is now."""
+        """One saved revision against another (?with=), the page now, or draft against live.
+
+        The older of two revisions is always shown as the starting point.
+        """
+        if "draft" in request.GET:
+            return self.compare_draft_view(request, object_id)
+        if version_id == 0:  # the history's "Compare the two" form names both in the query
+            version_id = request.GET.get("a", "")
+            if not version_id.isdigit():
+                raise Http404("Choose a revision to compare from.")
         page, version = self._page_and_version(request, object_id, version_id)
         if not self.has_view_or_change_permission(request, page):
             raise PermissionDenied
-        changes = revisions.compare(version, page)
+        numbers = revisions.revision_numbers(page.pk)
+        other = request.GET.get("with", "")
+        if other.isdigit():
+            other = get_object_or_404(revisions.versions_of(page.pk), pk=other)
+            older, newer = sorted([version, other], key=lambda v: numbers.get(v.pk, 0))
+            changes = revisions.compare_versions(older, newer)
+            title = (
+                f"Compare revision {numbers.get(older.pk)} with revision {numbers.get(newer.pk)}"
+            )
+            version, against = older, newer
+        else:
+            changes = revisions.compare(version, page)
+            title = "Compare a revision with the current page"
+            against = None
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": page,
             "object_id": quote(page.pk),
             "version": version,
+            "number": numbers.get(version.pk),
+            "against": against,
+            "against_number": numbers.get(against.pk) if against else None,
             "text_changes": [change for change in changes if change.diff],
             "other_changes": [change for change in changes if not change.diff],
             "revert_url": reverse("admin:pages_page_revert", args=[quote(page.pk), version.pk]),
             "revision_url": reverse("admin:pages_page_revision", args=[quote(page.pk), version.pk]),
             "has_change_permission": self.has_change_permission(request, page),
-            "title": "Compare a revision with the current page",
+            "title": title,
         }
         return TemplateResponse(request, "admin/pages/page/compare.html", context)
+
+    def compare_draft_view(self, request, object_id):
+        page = self.get_object(request, unquote(object_id))
+        if page is None:
+            raise Http404("No such page.")
+        if not self.has_view_or_change_permission(request, page):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": page,
+            "object_id": quote(page.pk),
+            "changes": live_comparison(page),
+            "title": "Compare the draft with the live page",
+        }
+        return TemplateResponse(request, "admin/pages/page/compare_draft.html", context)
 
     def revert_view(self, request, object_id, version_id):
         """One click back to a revision, saved through Page.save as a new revision."""
@@ -259,6 +426,19 @@ class PageAdmin(VersionAdmin):
             messages.error(request, f"Could not revert: {' '.join(exc.messages)}")
             return redirect(compare_url)
         comment = revisions.revert_comment(version)
+        if workflow.is_live(Page.objects.get(pk=page.pk)) and not workflow.may_publish(
+            request.user
+        ):
+            # Under sign-off, going back is a change like any other: it waits for review.
+            workflow.save_draft(
+                page, user=request.user, sources=revisions.revision_sources(version)
+            )
+            messages.success(
+                request,
+                f"“{page}”: the revision is now your draft. Visitors still see the live page; "
+                "submit it for review to publish it.",
+            )
+            return redirect("admin:pages_page_change", quote(page.pk))
         with transaction.atomic(), self.create_revision(request):
             page.save()
             revisions.restore_sources(page, version)
@@ -310,6 +490,20 @@ class PageAdmin(VersionAdmin):
         return page
 
 
+def review_steps_by_revision(page_pk):
+    """The sign-off steps that ended in each revision (approvals, direct publishing)."""
+    steps = {}
+    if str(page_pk).isdigit():
+        for event in PageReviewEvent.objects.filter(page_id=page_pk, revision__isnull=False):
+            steps.setdefault(event.revision_id, []).append(event)
+    return steps
+
+
+def local_time(moment):
+    """A time in the site's time zone, to the minute, e.g. "1 March 2030, 09:00 EST"."""
+    return date_format(timezone.localtime(moment), "j F Y, H:i T")
+
+
 def unsaved_page(form):
     """The page as a valid admin form describes it, derived fields filled, not saved.
 
@@ -342,9 +536,18 @@ class RedirectAdmin(admin.ModelAdmin):
         return redirect.target_url
 
 
+class SiteSettingsForm(LockedModelForm):
+    """The settings form, refusing to save over someone else's newer save."""
+
+    compared_fields = ("crisis_text", "crisis_link_text")
+
+
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(admin.ModelAdmin):
     """The one row of site-wide wording; the list goes straight to it."""
+
+    form = SiteSettingsForm
+    change_form_template = "admin/pages/sitesettings/change_form.html"
 
     list_display = ["__str__", "show_crisis_line", "crisis_page", "updated_at"]
     list_filter = ["show_crisis_line"]
@@ -362,8 +565,31 @@ class SiteSettingsAdmin(admin.ModelAdmin):
                 "fields": ["show_crisis_line", "crisis_text", "crisis_link_text", "crisis_page"],
             },
         ),
+        (
+            "Publishing",
+            {
+                "description": "Who must approve a change before visitors see it.",
+                "fields": ["require_review"],
+            },
+        ),
         (None, {"fields": ["updated_at"]}),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            # Editors must not be able to switch off the sign-off their changes need.
+            readonly.append("require_review")
+        return readonly
+
+    def save_model(self, request, obj, form, change):
+        obj.edited_at, obj.edited_by = timezone.now(), request.user
+        super().save_model(request, obj, form, change)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        context.update(conflict=form.conflict, edit_base_token=form.token_to_render())
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not SiteSettings.objects.exists()

@@ -1,6 +1,7 @@
 import html
 
 import reversion
+from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -27,12 +28,37 @@ def search_vector():
     )
 
 
+def normalise_line_endings(obj):
+    """Store text with "\n" line endings, whatever the browser sent ("\r\n").
+
+    Otherwise the first admin save of text written elsewhere marks every line as
+    changed in a comparison.
+    """
+    for field in obj._meta.concrete_fields:
+        value = getattr(obj, field.attname)
+        if field.editable and isinstance(value, str) and "\r" in value:
+            setattr(obj, field.attname, value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+# Fixed-width pieces, so plain string order is tree order under any collation:
+# the position, then the slug's bytes as hex padded with "0" (no slug byte is 0).
+SLUG_HEX_WIDTH = 200
+
+
+def tree_order_segment(position, slug):
+    return f"{position:010d}{slug.encode().hex():0<{SLUG_HEX_WIDTH}}"
+
+
 class PageQuerySet(models.QuerySet):
     def live_q(self):
-        """The page's own switch: published, and its publish time (if any) has come."""
+        """The page's own switch: published, its publish time (if any) come and its
+        expiry time (if any) not yet."""
         # Python's clock rather than the database's, so tests can move it.
-        return Q(status=Page.Status.PUBLISHED) & (
-            Q(publish_at__isnull=True) | Q(publish_at__lte=timezone.now())
+        now = timezone.now()
+        return (
+            Q(status=Page.Status.PUBLISHED)
+            & (Q(publish_at__isnull=True) | Q(publish_at__lte=now))
+            & (Q(expire_at__isnull=True) | Q(expire_at__gt=now))
         )
 
     def published(self):
@@ -66,11 +92,25 @@ class PageQuerySet(models.QuerySet):
         )
 
 
+# The editing workflow's bookkeeping: never part of what a revision restores.
+WORKFLOW_FIELDS = [
+    "edit_version",
+    "edited_at",
+    "edited_by",
+    "draft_data",
+    "draft_saved_at",
+    "draft_saved_by",
+    "workflow_state",
+    "submitted_digest",
+]
+
+
 # Derived fields are left out of revisions: reverting goes through Page.save,
 # which recomputes them from the fields an editor actually wrote. A revision also
 # keeps the page's sources, so going back restores what the page cited then.
 @reversion.register(
-    exclude=["path", "body_html", "body_text", "search_document"], follow=["sources"]
+    exclude=["path", "body_html", "body_text", "search_document", "tree_order", *WORKFLOW_FIELDS],
+    follow=["sources"],
 )
 class Page(models.Model):
     """An article page; pages form a tree and the URL is the path of slugs."""
@@ -163,7 +203,15 @@ class Page(models.Model):
         "publish at",
         null=True,
         blank=True,
-        help_text="Optional: a published page stays hidden until this time.",
+        help_text="Optional: a published page stays hidden until this time "
+        "(in the site's time zone, shown next to the field).",
+    )
+    expire_at = models.DateTimeField(
+        "expire at",
+        null=True,
+        blank=True,
+        help_text="Optional: the page, and every page under it, leaves the site at this time "
+        "(in the site's time zone). Nothing is deleted; clear the time to bring it back.",
     )
     accepts_feedback = models.BooleanField(
         default=True, help_text="Untick to close the critique form at the foot of this page."
@@ -190,6 +238,45 @@ class Page(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    tree_order = models.TextField(
+        editable=False,
+        default="",
+        help_text="Sorts pages as the menu shows them, children under their parent. "
+        "Derived on save.",
+    )
+
+    # Optimistic locking: every save through the editor moves this on, and the
+    # editor's form carries the value it started from (see pages/locking.py).
+    edit_version = models.PositiveIntegerField(default=0, editable=False)
+    edited_at = models.DateTimeField(null=True, editable=False)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        editable=False,
+        related_name="+",
+    )
+    # Unpublished changes of a live page (see pages/workflow.py): visitors keep
+    # the page's own fields until the draft is published.
+    draft_data = models.JSONField(null=True, editable=False)
+    draft_saved_at = models.DateTimeField(null=True, editable=False)
+    draft_saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        editable=False,
+        related_name="+",
+    )
+
+    class WorkflowState(models.TextChoices):
+        EDITING = "", "Being edited"
+        SUBMITTED = "submitted", "Awaiting medical review"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+
+    workflow_state = models.CharField(
+        max_length=20, choices=WorkflowState.choices, default="", blank=True, editable=False
+    )
+    submitted_digest = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = PageQuerySet.as_manager()
 
@@ -197,6 +284,10 @@ class Page(models.Model):
         ordering = ["path"]
         verbose_name = "page"
         verbose_name_plural = "pages"
+        permissions = [
+            ("publish_page", "Can publish pages without a medical review"),
+            ("review_page", "Can approve pages submitted for medical review"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["is_home"], condition=Q(is_home=True), name="one_home_page"
@@ -214,7 +305,10 @@ class Page(models.Model):
         """
         previous = None
         if self.pk:
-            previous = Page.objects.filter(pk=self.pk).values("path", "status").first()
+            previous = (
+                Page.objects.filter(pk=self.pk).values("path", "status", "tree_order").first()
+            )
+        self.edit_version += 1
         self.derive_fields()
         with transaction.atomic():
             super().save(*args, **kwargs)
@@ -238,6 +332,8 @@ class Page(models.Model):
                 # need to keep answering; a draft's address never did.
                 if previous["status"] == Page.Status.PUBLISHED:
                     Redirect.objects.record_moves(moved)
+            if previous:
+                self.follow_tree_order(previous["tree_order"])
             # A page living at an address wins over any redirect from it.
             Redirect.objects.filter(old_path__in=[f"/{path}/" for path in new_paths]).delete()
 
@@ -248,9 +344,20 @@ class Page(models.Model):
 
     def derive_fields(self):
         """Fill in what is computed from the editor's input: address and rendered body."""
+        normalise_line_endings(self)
         self.path = self.build_path()
+        self.tree_order = (self.parent.tree_order if self.parent_id else "") + tree_order_segment(
+            self.position, self.slug
+        )
         self.body_html = render_markdown(self.body)
         self.body_text = " ".join(html.unescape(strip_tags(self.body_html)).split())
+
+    def follow_tree_order(self, old_order):
+        """Give descendants this page's new place in the tree order (after a save)."""
+        if old_order and old_order != self.tree_order:
+            Page.objects.filter(path__startswith=f"{self.path}/").update(
+                tree_order=Concat(Value(self.tree_order), Substr("tree_order", len(old_order) + 1))
+            )
 
     @property
     def depth(self):
@@ -646,7 +753,22 @@ class SiteSettings(models.Model):
         related_name="+",
         help_text="The page the crisis line links to. Leave empty for the text alone.",
     )
+    require_review = models.BooleanField(
+        "publishing needs medical sign-off",
+        default=True,
+        help_text="While ticked, an editor's change to a page reaches visitors only after "
+        "a medical reviewer approves it. Superusers may still publish directly.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
+    edit_version = models.PositiveIntegerField(default=0, editable=False)
+    edited_at = models.DateTimeField(null=True, editable=False)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        editable=False,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["pk"]
@@ -661,6 +783,8 @@ class SiteSettings(models.Model):
 
     def save(self, *args, **kwargs):
         self.pk = self.SINGLETON_PK  # there is only ever the one row
+        self.edit_version += 1
+        normalise_line_endings(self)
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -686,3 +810,97 @@ class SiteSettings(models.Model):
             },
         )
         return settings
+
+
+class PageAutosave(models.Model):
+    """An editor's unsaved form input for one page, kept as they type.
+
+    Never shown to visitors and never applied to the page by itself: the editor is
+    offered it back when they open the page again. ``seen_at`` also says who has
+    the page open now. A row without a page is a new page, or one since deleted.
+    """
+
+    hidden_from_visitors = True  # saving one changes nothing visitors see (pages/tree.py)
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    page = models.ForeignKey(
+        Page, null=True, blank=True, on_delete=models.SET_NULL, related_name="autosaves"
+    )
+    page_title = models.CharField(max_length=200, blank=True)
+    new_page = models.BooleanField(
+        default=False, help_text="Typed into the form for a new page (not yet saved)."
+    )
+    data = models.JSONField(default=dict, blank=True)
+    saved_at = models.DateTimeField(null=True, blank=True)
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-saved_at"]
+        verbose_name = "unsaved change"
+        verbose_name_plural = "unsaved changes"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "page"],
+                condition=Q(page__isnull=False),
+                name="one_autosave_per_page",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} on {self.page_title or 'a new page'}"
+
+
+class PageReviewEvent(models.Model):
+    """One step of a page's sign-off: submitted, approved, changes requested, published."""
+
+    hidden_from_visitors = True  # saving one changes nothing visitors see (pages/tree.py)
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted for review"
+        APPROVED = "approved", "Approved and published"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        PUBLISHED = "published", "Published directly"
+        DISCARDED = "discarded", "Draft discarded"
+
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="review_events")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user_name = models.CharField(max_length=200, help_text="As shown then, kept if the user goes.")
+    comment = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    revision = models.ForeignKey(
+        "reversion.Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "review step"
+        verbose_name_plural = "review steps"
+
+    def __str__(self):
+        return f"{self.get_action_display()} by {self.user_name}"
+
+
+class ReviewerProfile(models.Model):
+    """How a medical reviewer is named to visitors on the pages they approve."""
+
+    hidden_from_visitors = True  # saving one changes nothing visitors see (pages/tree.py)
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile"
+    )
+    name_and_credentials = models.CharField(
+        max_length=200,
+        help_text="Shown to visitors as “Medically reviewed by …”, "
+        "e.g. 'Dr Jane Doe, MD, psychiatrist'.",
+    )
+
+    class Meta:
+        ordering = ["name_and_credentials"]
+        verbose_name = "medical reviewer"
+        verbose_name_plural = "medical reviewers"
+
+    def __str__(self):
+        return self.name_and_credentials

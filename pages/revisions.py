@@ -129,19 +129,40 @@ def compare(version, page):
     """How ``page`` as it is now differs from the revision in ``version``."""
     values = revision_values(version)
     old = Page(pk=page.pk, **values)
+    return compare_values(
+        old, page, revision_sources(version), page.sources.values(*SOURCE_FIELDS), set(values)
+    )
+
+
+def compare_versions(older, newer):
+    """How the revision ``newer`` differs from the revision ``older`` (same page)."""
+    old_values, new_values = revision_values(older), revision_values(newer)
+    return compare_values(
+        Page(pk=older.object_id, **old_values),
+        Page(pk=newer.object_id, **new_values),
+        revision_sources(older),
+        revision_sources(newer),
+        set(old_values) & set(new_values),
+    )
+
+
+def compare_values(old, new, old_sources, new_sources, attnames=None):
+    """How page ``new`` differs from page ``old`` (in memory), sources given as dicts."""
     changes = []
     for field in editable_fields():
-        before, after = field.value_from_object(old), field.value_from_object(page)
-        if field.attname not in values or before == after:
+        before, after = field.value_from_object(old), field.value_from_object(new)
+        if (attnames is not None and field.attname not in attnames) or before == after:
             continue
+        if isinstance(before, str) and isinstance(after, str) and before.strip() == after.strip():
+            continue  # the admin form trims text: not a change anyone made
         label = str(field.verbose_name).capitalize()
         if field.name in TEXT_FIELDS:
             context = CONTEXT_WORDS if field.name == "body" else None
             changes.append(FieldChange(label, diff=inline_diff(before, after, context)))
         else:
-            changes.append(FieldChange(label, old=_display(old, field), new=_display(page, field)))
-    before = _sources_display(revision_sources(version))
-    after = _sources_display(page.sources.values(*SOURCE_FIELDS))
+            changes.append(FieldChange(label, old=_display(old, field), new=_display(new, field)))
+    before = _sources_display(old_sources)
+    after = _sources_display(new_sources)
     if before != after:
         changes.append(FieldChange("Sources", old=before, new=after))
     return changes

@@ -82,7 +82,8 @@ class SiteTree:
         self.by_path = {}
         self.visible_ids = frozenset(page.pk for page in pages)
         self.roots = []
-        # When the next scheduled page goes live, if the stamp does not say so itself.
+        # When the next scheduled page goes live or expiring page leaves, if the stamp
+        # does not say so itself.
         self.valid_until = None
         for page in sorted(pages, key=lambda p: (p.depth, p.position, p.title)):
             node = Node(page.path, page.title, page.get_absolute_url(), page.show_in_menu)
@@ -140,7 +141,8 @@ def site_stamp():
         # The shared cache did not answer (it reads as empty then): the stamp comes
         # from the database, so an editor's change still shows at once.
     with connection.cursor() as cursor:
-        cursor.execute(_stamp_sql(), [connection.ops.adapt_datetimefield_value(timezone.now())])
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        cursor.execute(_stamp_sql(), [now, now])
         row = cursor.fetchone()
     return ":".join(str(value) for value in row).replace(" ", "T")
 
@@ -240,7 +242,8 @@ def content_changed(sender, **kwargs):
     """Receiver for saves and deletions of every model (connected in PagesConfig.ready):
     pages, their sources and the site settings all show on pages, so any change in
     this app moves the shared stamp on."""
-    if sender._meta.app_label == "pages":
+    # Editors' bookkeeping (autosaves, review steps) never shows on a page.
+    if sender._meta.app_label == "pages" and not getattr(sender, "hidden_from_visitors", False):
         # After the commit, so no server can render the old rows under the new stamp.
         transaction.on_commit(new_generation)
 
@@ -254,6 +257,7 @@ def _stamp_sql():
     table = quote(Page._meta.db_table)
     updated = quote(Page._meta.get_field("updated_at").column)
     publish = quote(Page._meta.get_field("publish_at").column)
+    expire = quote(Page._meta.get_field("expire_at").column)
     settings_saved = (
         f"SELECT {quote(SiteSettings._meta.get_field('updated_at').column)} "  # noqa: S608
         f"FROM {quote(SiteSettings._meta.db_table)} WHERE {quote(SiteSettings._meta.pk.column)} = "
@@ -261,7 +265,8 @@ def _stamp_sql():
     )
     return (
         f"SELECT COUNT(*), MAX({updated}), "  # noqa: S608
-        f"MIN(CASE WHEN {publish} > %s THEN {publish} END), ({settings_saved}) FROM {table}"
+        f"MIN(CASE WHEN {publish} > %s THEN {publish} END), "
+        f"MIN(CASE WHEN {expire} > %s THEN {expire} END), ({settings_saved}) FROM {table}"
     )
 
 
@@ -298,18 +303,26 @@ def get_tree(stamp=None):
         tree = SiteTree(pages)
         tree.crisis_line = _crisis_line(pages, tree)
         if cache_is_shared():
-            tree.valid_until = (
-                Page.objects.filter(publish_at__gt=timezone.now())
-                .order_by("publish_at")
-                .values_list("publish_at", flat=True)
-                .first()
-            )
+            tree.valid_until = next_change_time()
         cache.set(key, tree, int(MAX_TREE_AGE.total_seconds()))
         cache.set(LAST_CRISIS_LINE_KEY, tree.crisis_line, None)
     if len(_recent_trees) >= 8:
         _recent_trees.clear()
     _recent_trees[key] = tree
     return tree
+
+
+def next_change_time():
+    """When the next scheduled page goes live or the next expiring page leaves, or None."""
+    now = timezone.now()
+    times = [
+        Page.objects.filter(**{f"{name}__gt": now})
+        .order_by(name)
+        .values_list(name, flat=True)
+        .first()
+        for name in ("publish_at", "expire_at")
+    ]
+    return min((t for t in times if t is not None), default=None)
 
 
 def tree_for(request):

@@ -43,6 +43,17 @@ def home_page(db):
 
 
 @pytest.fixture
+def without_sign_off(db):
+    """Site settings with publishing needing no medical sign-off (editors publish on save)."""
+    from pages.models import SiteSettings
+
+    settings = SiteSettings.load()
+    settings.require_review = False
+    settings.save()
+    return settings
+
+
+@pytest.fixture
 def editor(django_user_model):
     user = django_user_model.objects.create_user("editor", password="pw", is_staff=True)
     user.groups.add(Group.objects.get(name="Editors"))

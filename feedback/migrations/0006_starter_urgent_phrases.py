@@ -1,4 +1,3 @@
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 # Words people use when they are thinking of suicide or self-harm. Whole-word
@@ -34,8 +33,6 @@ STARTER_PHRASES = [
     "unalive",
 ]
 
-REVIEWER_PERMISSIONS = ["view_urgentphrase", "add_urgentphrase", "change_urgentphrase"]
-
 
 def add_starter_phrases(apps, schema_editor):
     UrgentPhrase = apps.get_model("feedback", "UrgentPhrase")
@@ -43,25 +40,9 @@ def add_starter_phrases(apps, schema_editor):
         UrgentPhrase.objects.get_or_create(phrase=phrase, defaults={"notes": "Starter list."})
 
 
-def let_reviewers_edit_phrases(apps, schema_editor):
-    """Reviewers, who read what visitors write, keep the list up to date; they untick, not delete."""
-    app_config = apps.get_app_config("feedback")
-    app_config.models_module = True  # the migration stub has none; create_permissions needs it
-    create_permissions(app_config, apps=apps, verbosity=0)
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name="Feedback reviewers")
-    group.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="feedback", codename__in=REVIEWER_PERMISSIONS
-        )
-    )
-
-
-def remove_reviewer_permissions(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    for group in Group.objects.filter(name="Feedback reviewers"):
-        group.permissions.remove(*group.permissions.filter(codename__in=REVIEWER_PERMISSIONS))
+# Roles and their permissions are declared in pages/roles.py and applied after every
+# migrate; this migration used to grant some itself and is kept so existing databases
+# migrate in the same order.
 
 
 class Migration(migrations.Migration):
@@ -73,5 +54,4 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(add_starter_phrases, migrations.RunPython.noop),
-        migrations.RunPython(let_reviewers_edit_phrases, remove_reviewer_permissions),
     ]

@@ -1,25 +1,8 @@
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-EDITOR_PERMISSIONS = ["add_page", "change_page", "delete_page", "view_page"]
-
-
-def create_editors_group(apps, schema_editor):
-    """Editors may add, change and delete pages, and nothing else."""
-    # Permissions are normally created after migrate; make sure ours exist now.
-    app_config = apps.get_app_config("pages")
-    app_config.models_module = True  # the migration stub has none; create_permissions needs it
-    create_permissions(app_config, apps=apps, verbosity=0)
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name="Editors")
-    group.permissions.add(
-        *Permission.objects.filter(content_type__app_label="pages", codename__in=EDITOR_PERMISSIONS)
-    )
-
-
-def remove_editors_group(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name="Editors").delete()
+# Roles and their permissions are declared in pages/roles.py and applied after every
+# migrate; this migration used to grant some itself and is kept so existing databases
+# migrate in the same order.
 
 
 class Migration(migrations.Migration):
@@ -29,4 +12,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(create_editors_group, remove_editors_group)]
+    operations = []

@@ -2,31 +2,13 @@
 
 import django.core.validators
 import django.db.models.deletion
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
 import pages.models
 
-SOURCE_PERMISSIONS = ["add_source", "change_source", "delete_source", "view_source"]
-
-
-def let_editors_manage_sources(apps, schema_editor):
-    """Sources are edited on the page form, so editors need the same rights over them."""
-    app_config = apps.get_app_config("pages")
-    app_config.models_module = True  # the migration stub has none; create_permissions needs it
-    create_permissions(app_config, apps=apps, verbosity=0)
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name="Editors")
-    group.permissions.add(
-        *Permission.objects.filter(content_type__app_label="pages", codename__in=SOURCE_PERMISSIONS)
-    )
-
-
-def remove_source_permissions(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    for group in Group.objects.filter(name="Editors"):
-        group.permissions.remove(*group.permissions.filter(codename__in=SOURCE_PERMISSIONS))
+# Roles and their permissions are declared in pages/roles.py and applied after every
+# migrate; this migration used to grant some itself and is kept so existing databases
+# migrate in the same order.
 
 
 class Migration(migrations.Migration):
@@ -131,5 +113,4 @@ class Migration(migrations.Migration):
                 "ordering": ["position", "pk"],
             },
         ),
-        migrations.RunPython(let_editors_manage_sources, remove_source_permissions),
     ]

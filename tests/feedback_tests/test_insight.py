@@ -111,7 +111,8 @@ def test_durations_read_as_people_say_them(duration, words):
 # --- Weeks -----------------------------------------------------------------------------------
 
 
-def test_weekly_counts_cover_26_weeks_with_empty_ones_and_the_window_edges(page):
+def test_weekly_counts_cover_26_weeks_with_empty_ones_and_the_window_edges(page, settings):
+    settings.TIME_ZONE = "UTC"  # the edges below are written in UTC
     window_start = datetime.combine(FIRST_MONDAY, datetime.min.time(), tzinfo=UTC)
     sent(page, window_start - timedelta(seconds=1))  # before the window: not counted
     sent(page, window_start)  # first second of the first week

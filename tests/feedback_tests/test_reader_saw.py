@@ -15,7 +15,8 @@ from feedback.views import THANKS
 from tests.conftest import make_page, page_form_data
 from tests.feedback_tests.conftest import form_data
 
-pytestmark = pytest.mark.django_db
+# These save through the admin as a publisher would: live at once, each save a revision.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_sign_off")]
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,7 @@
 from http import HTTPStatus
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from pages.models import Page
@@ -32,10 +33,18 @@ def page_form(**overrides):
     return data
 
 
-def test_editor_creates_a_page_that_is_live_at_once(editor_client, client):
+def test_without_sign_off_an_editor_creates_a_page_that_is_live_at_once(
+    editor_client, without_sign_off
+):
     response = editor_client.post(reverse("admin:pages_page_add"), page_form())
     assert response.status_code == HTTPStatus.FOUND
-    assert client.get("/cost/").status_code == HTTPStatus.OK
+    assert Client().get("/cost/").status_code == HTTPStatus.OK
+
+
+def test_with_sign_off_an_editors_new_page_waits_as_a_draft(editor_client):
+    response = editor_client.post(reverse("admin:pages_page_add"), page_form(), follow=True)
+    assert "Saved as a draft: publishing needs a medical reviewer" in response.content.decode()
+    assert Client().get("/cost/").status_code == HTTPStatus.NOT_FOUND
 
 
 def test_admin_refuses_a_reserved_slug_with_a_clear_error(editor_client):

@@ -15,7 +15,8 @@ from reversion.models import Version
 from pages.models import Page, Source
 from tests.conftest import make_page, page_form_data, sources_form_data
 
-pytestmark = pytest.mark.django_db
+# These save through the admin as a publisher would: live at once, each save a revision.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_sign_off")]
 
 TODAY = date(2026, 6, 15)
 REPORT = reverse("admin:pages_page_review_report")

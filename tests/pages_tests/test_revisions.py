@@ -10,7 +10,8 @@ from pages.revisions import inline_diff
 from pages.starter_content import PAGES
 from tests.conftest import make_page, page_form_data
 
-pytestmark = pytest.mark.django_db
+# These save through the admin as a publisher would: live at once, each save a revision.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_sign_off")]
 
 
 def versions(page):
