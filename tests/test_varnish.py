@@ -191,9 +191,20 @@ def test_posts_and_the_admin_pass_through_uncached(varnish, tmp_path):
     assert Feedback.objects.filter(page=page).count() == 2
     for _ in range(2):
         assert not served_by_cache("/admin/login/")[0]
-    logs = "".join((tmp_path / f"gunicorn-{port}.log").read_text() for port in PORTS)
+    logs = app_server_logs(tmp_path, until=lambda logs: logs.count("GET /admin/login/") >= 2)
     assert logs.count("POST /feedback/") == 2
     assert logs.count("GET /admin/login/") == 2
+
+
+def app_server_logs(tmp_path, *, until, seconds=5):
+    """Both app servers' access logs, once ``until(logs)`` holds (a server writes its
+    log line just after answering) or ``seconds`` have passed."""
+    deadline = time.monotonic() + seconds
+    while True:
+        logs = "".join((tmp_path / f"gunicorn-{port}.log").read_text() for port in PORTS)
+        if until(logs) or time.monotonic() > deadline:
+            return logs
+        time.sleep(0.1)
 
 
 def test_no_visitor_ever_receives_a_staff_response(varnish, django_user_model):
