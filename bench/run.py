@@ -16,6 +16,7 @@ import platform
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -30,8 +31,16 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv" / "bin"
 PORT = int(os.environ.get("BENCH_PORT", "18010"))
 BASE = f"http://127.0.0.1:{PORT}"
-VARNISH_PORT = PORT + 1
-NGINX_PORT = PORT + 2
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+VARNISH_PORT = free_port()
+NGINX_PORT = free_port()
 SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
 WARMUP_SECONDS = int(os.environ.get("BENCH_WARMUP_SECONDS", "3"))
 CONNECTIONS = 16
@@ -244,7 +253,7 @@ def nginx_serving(path, content, workdir):
     (root / path.strip("/") / "index.html").write_bytes(content)
     (workdir / "nginx.conf").write_text(
         f"pid {workdir}/nginx.pid;\nerror_log {workdir}/nginx-error.log;\ndaemon off;\n"
-        "worker_processes 1;\nevents {{ worker_connections 1024; }}\n"
+        "worker_processes 1;\nevents { worker_connections 1024; }\n"
         f"http {{ access_log off; include /etc/nginx/mime.types; "
         f"client_body_temp_path {workdir}/body; proxy_temp_path {workdir}/proxy; "
         f"server {{ listen 127.0.0.1:{NGINX_PORT}; root {root}; index index.html; }} }}\n"

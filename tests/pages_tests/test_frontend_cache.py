@@ -1,9 +1,11 @@
 """Purging shared caches after each committed change: exactly what it affects."""
 
+import io
 import logging
 import socket
 
 import pytest
+from django.core.management import call_command
 
 from pages.frontend_cache import FrontendCacheBackend
 from pages.models import Page, Redirect, SiteSettings, Source
@@ -129,3 +131,8 @@ def test_an_unreachable_cache_is_logged_and_the_save_still_succeeds(
         published_page.save()
     assert Page.objects.get(pk=published_page.pk).body == "Prices have changed."
     assert "Could not purge" in caplog.text
+
+
+def test_the_purge_command_makes_every_shared_cache_forget_every_page(purged):
+    call_command("purge_frontend_cache", stdout=io.StringIO())
+    assert purged == [EVERYTHING]
