@@ -253,7 +253,7 @@ def nginx_serving(path, content, workdir):
     (root / path.strip("/") / "index.html").write_bytes(content)
     (workdir / "nginx.conf").write_text(
         f"pid {workdir}/nginx.pid;\nerror_log {workdir}/nginx-error.log;\ndaemon off;\n"
-        "worker_processes 1;\nevents { worker_connections 1024; }\n"
+        "worker_processes auto;\nevents { worker_connections 1024; }\n"
         f"http {{ access_log off; include /etc/nginx/mime.types; "
         f"client_body_temp_path {workdir}/body; proxy_temp_path {workdir}/proxy; "
         f"server {{ listen 127.0.0.1:{NGINX_PORT}; root {root}; index index.html; }} }}\n"

@@ -54,8 +54,8 @@ def origin(request):
     A cached page must not carry a port or spelling one visitor chose (cache poisoning),
     and variants must not each make a cache entry.
     """
-    domain, port = split_domain_port(request.get_host())  # the domain comes lower-cased
-    host = f"[{domain}]" if ":" in domain else domain
+    # The domain comes lower-cased, and an IPv6 address in its brackets.
+    host, port = split_domain_port(request.get_host())
     if port and port == request.get_port() and port != DEFAULT_PORTS.get(request.scheme):
         host += f":{port}"
     return f"{request.scheme}://{host}"

@@ -16,6 +16,7 @@ from django.utils import timezone
 from feedback.forms import make_token
 from feedback.models import Feedback
 from feedback.views import THANKS
+from pages import pagecache
 from pages.models import Page, SiteSettings, Source
 from tests.conftest import make_page
 
@@ -265,3 +266,21 @@ def test_the_cache_key_names_the_release(client, published_page, settings):
     client.get("/learn/cost/")
     settings.RELEASE = "next-deploy"
     assert queries_for(client, "/learn/cost/") > 1  # rendered afresh for the new release
+
+
+@pytest.mark.parametrize(
+    ("host", "server_port", "expected"),
+    [
+        ("Network.Example", "80", "http://network.example"),
+        ("network.example.:80", "80", "http://network.example"),
+        ("network.example:6666", "80", "http://network.example"),  # a port the visitor chose
+        ("127.0.0.1:8000", "8000", "http://127.0.0.1:8000"),  # runserver's own port stays
+        ("[::1]:8000", "8000", "http://[::1]:8000"),
+    ],
+)
+def test_links_in_public_pages_use_one_spelling_of_the_host(
+    rf, settings, host, server_port, expected
+):
+    settings.ALLOWED_HOSTS = ["network.example", "127.0.0.1", "[::1]"]
+    request = rf.get("/", HTTP_HOST=host, SERVER_PORT=server_port)
+    assert pagecache.origin(request) == expected
