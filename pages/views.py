@@ -1,3 +1,5 @@
+from urllib.parse import urljoin
+
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -76,7 +78,8 @@ def render_page(request, page, *, unsaved=False, extra_context=None, tree=None):
     """
     tree = tree or get_tree()
     is_preview = unsaved or page.path not in tree.by_path
-    site = pagecache.origin(request)
+    # Absolute links from one spelling of the host (a figure on S3 is absolute already).
+    site = pagecache.origin(request) + "/"
     context = {
         "page": page,
         "tree": tree,
@@ -87,8 +90,8 @@ def render_page(request, page, *, unsaved=False, extra_context=None, tree=None):
         "sources": page.cached_sources(),
         "is_preview": is_preview,
         "is_unsaved": unsaved,
-        "canonical_url": site + page.get_absolute_url(),
-        "image_url": site + page.figure.url if page.figure else "",
+        "canonical_url": urljoin(site, page.get_absolute_url()),
+        "image_url": urljoin(site, page.figure.url) if page.figure else "",
         **(extra_context or {}),
     }
     response = render(request, "pages/page_detail.html", context)
