@@ -150,8 +150,12 @@ def page_about_to_change(sender, instance, raw=False, **kwargs):
 
 def content_changed(sender, instance, created=False, **kwargs):
     """Receiver for post_save and post_delete of every model (connected in PagesConfig):
-    once the change is committed, move the stamp on and purge what it affects."""
-    if sender._meta.app_label != "pages":
+    once the change is committed, move the stamp on and purge what it affects.
+
+    A model of this app whose rows never show on a public page (an editor's autosaved
+    draft, say) opts out with a class attribute ``shown_to_visitors = False``.
+    """
+    if sender._meta.app_label != "pages" or not getattr(sender, "shown_to_visitors", True):
         return
     paths = affected_paths(
         sender,

@@ -7,7 +7,7 @@ import socket
 import pytest
 from django.core.management import call_command
 
-from pages.frontend_cache import FrontendCacheBackend
+from pages.frontend_cache import FrontendCacheBackend, content_changed
 from pages.models import Page, Redirect, SiteSettings, Source
 from tests.conftest import make_page
 
@@ -136,3 +136,18 @@ def test_an_unreachable_cache_is_logged_and_the_save_still_succeeds(
 def test_the_purge_command_makes_every_shared_cache_forget_every_page(purged):
     call_command("purge_frontend_cache", stdout=io.StringIO())
     assert purged == [EVERYTHING]
+
+
+def test_a_model_visitors_never_see_purges_nothing(purged, django_capture_on_commit_callbacks):
+    class EditorsScratchpad:
+        """Stands for a pages model that opts out, such as an autosaved draft."""
+
+        shown_to_visitors = False
+
+        class _meta:  # noqa: N801 (the shape of a model's options, as the receiver reads it)
+            app_label = "pages"
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        content_changed(EditorsScratchpad, EditorsScratchpad(), created=True)
+    assert callbacks == []
+    assert purged == []
