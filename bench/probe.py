@@ -3,7 +3,6 @@
     python -m bench.probe pages URL...   SQL queries and bytes of each anonymous page view
     python -m bench.probe feedback RUN   feedback stored by the journey run RUN
     python -m bench.probe clear-cache    empty the cache before a fresh database
-    python -m bench.probe close-feedback PATH   switch off the feedback form of a page
 
 Run with DJANGO_SETTINGS_MODULE=bench.settings.
 """
@@ -22,7 +21,6 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from feedback.models import Feedback  # noqa: E402
-from pages.models import Page  # noqa: E402
 
 
 def measure(url):
@@ -50,11 +48,6 @@ if __name__ == "__main__":
         print(json.dumps({url: measure(url) for url in args}))
     elif command == "feedback":
         print(json.dumps(stored(args[0])))
-    elif command == "close-feedback":
-        page = Page.objects.get(path=args[0].strip("/"))
-        page.accepts_feedback = False
-        page.save()
-        print("{}")
     else:
         cache.clear()
         print("{}")

@@ -4,7 +4,10 @@ For each database (a fresh SQLite file, then a fresh PostgreSQL database when on
 answers): migrate, load the starter pages, start gunicorn with gunicorn.conf.py and
 --workers 3 on 127.0.0.1, warm up, then run wrk for BENCH_SECONDS (15) at 16
 connections against the home page, a deep article, a hashed CSS file and a baseline
-view, and run the feedback journey. Prints one table per database.
+view, and run the feedback journey. Then the same article side by side, with the same
+wrk settings: from a file by nginx (the machine's floor), through Varnish with
+deploy/varnish.vcl in front of that gunicorn, and straight from gunicorn. Prints one
+table per database.
 """
 
 import json
@@ -13,10 +16,12 @@ import platform
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -26,6 +31,16 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv" / "bin"
 PORT = int(os.environ.get("BENCH_PORT", "18010"))
 BASE = f"http://127.0.0.1:{PORT}"
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+VARNISH_PORT = free_port()
+NGINX_PORT = free_port()
 SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
 WARMUP_SECONDS = int(os.environ.get("BENCH_WARMUP_SECONDS", "3"))
 CONNECTIONS = 16
@@ -37,9 +52,6 @@ SQLITE_CACHE_URL = os.environ.get("BENCH_SQLITE_CACHE_URL", "locmemcache://bench
 POSTGRES_CACHE_URL = os.environ.get("BENCH_POSTGRES_CACHE_URL", "redis://127.0.0.1:6379/3")
 HOME = "/"
 ARTICLE = "/learn/opposition/psychiatrists/"
-# A sibling of the article with its feedback form switched off for the benchmark: the
-# page cache's own cost, without the per-visitor CSRF token and signed timestamp.
-CLOSED = "/learn/opposition/researchers/"
 BASELINE = "/__bench__/baseline/"
 
 
@@ -176,7 +188,17 @@ def parse_wrk(output):
     }
 
 
-def wrk(path, seconds, *, threads=2, connections=CONNECTIONS, script=None, env=None, cookie=None):
+def wrk(
+    path,
+    seconds,
+    *,
+    threads=2,
+    connections=CONNECTIONS,
+    script=None,
+    env=None,
+    cookie=None,
+    base=BASE,
+):
     command = [
         "wrk",
         f"-t{threads}",
@@ -191,7 +213,7 @@ def wrk(path, seconds, *, threads=2, connections=CONNECTIONS, script=None, env=N
     if script:
         command += ["-s", str(script)]
     result = subprocess.run(
-        [*command, BASE + path],
+        [*command, base + path],
         check=True,
         capture_output=True,
         text=True,
@@ -200,18 +222,89 @@ def wrk(path, seconds, *, threads=2, connections=CONNECTIONS, script=None, env=N
     return result.stdout
 
 
-def measure(path, cookie=None):
-    wrk(path, WARMUP_SECONDS, cookie=cookie)
-    return parse_wrk(wrk(path, SECONDS, cookie=cookie))
+def measure(path, cookie=None, base=BASE):
+    wrk(path, WARMUP_SECONDS, cookie=cookie, base=base)
+    return parse_wrk(wrk(path, SECONDS, cookie=cookie, base=base))
 
 
-def csrf_cookie(path):
-    """The CSRF cookie a browser keeps after its first visit."""
-    with urllib.request.urlopen(BASE + path, timeout=10) as response:
-        for header in response.headers.get_all("Set-Cookie") or []:
-            if header.startswith("csrftoken="):
-                return header.split(";")[0]
-    sys.exit(f"{path} set no CSRF cookie")
+def wait_for_port(port, process, name, seconds=20):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            sys.exit(f"{name} exited with status {process.returncode}; see its log.")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return  # it answers
+        except OSError:
+            time.sleep(0.2)
+    sys.exit(f"{name} did not answer on port {port}.")
+
+
+@contextmanager
+def nginx_serving(path, content, workdir):
+    """nginx serving ``content`` from a file at ``path``: the fastest the machine serves it."""
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(binary).exists():
+        sys.exit("nginx is not installed: `apt-get install nginx` (Debian).")
+    root = workdir / "nginx"
+    (root / path.strip("/")).mkdir(parents=True, exist_ok=True)
+    (root / path.strip("/") / "index.html").write_bytes(content)
+    (workdir / "nginx.conf").write_text(
+        f"pid {workdir}/nginx.pid;\nerror_log {workdir}/nginx-error.log;\ndaemon off;\n"
+        "worker_processes auto;\nevents { worker_connections 1024; }\n"
+        f"http {{ access_log off; include /etc/nginx/mime.types; "
+        f"client_body_temp_path {workdir}/body; proxy_temp_path {workdir}/proxy; "
+        f"server {{ listen 127.0.0.1:{NGINX_PORT}; root {root}; index index.html; }} }}\n"
+    )
+    process = subprocess.Popen(
+        [binary, "-p", str(workdir), "-c", str(workdir / "nginx.conf")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_for_port(NGINX_PORT, process, "nginx")
+        yield
+    finally:
+        process.send_signal(signal.SIGQUIT)
+        process.wait(timeout=20)
+
+
+@contextmanager
+def varnish_in_front(workdir):
+    """varnishd with deploy/varnish.vcl, both its backends pointed at the bench's gunicorn."""
+    binary = shutil.which("varnishd") or "/usr/sbin/varnishd"
+    if not Path(binary).exists():
+        sys.exit("Varnish is not installed: `apt-get install varnish` (Debian).")
+    vcl = (ROOT / "deploy" / "varnish.vcl").read_text()
+    vcl = vcl.replace('"8001"', f'"{PORT}"').replace('"8002"', f'"{PORT}"')
+    (workdir / "bench.vcl").write_text(vcl)
+    command = [binary, "-F", "-j", "none", "-n", str(workdir / "varnish"), "-T", "127.0.0.1:0"]
+    command += ["-a", f"127.0.0.1:{VARNISH_PORT}", "-f", str(workdir / "bench.vcl")]
+    command += ["-s", "malloc,64m"]
+    with open(workdir / "varnish.log", "ab") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for_port(VARNISH_PORT, process, "varnishd")
+        yield
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=20)
+
+
+def side_by_side(workdir):
+    """The article from nginx's file, through Varnish and straight from gunicorn."""
+    with urllib.request.urlopen(BASE + ARTICLE, timeout=10) as response:
+        content = response.read()
+    rows = {}
+    with nginx_serving(ARTICLE, content, workdir), varnish_in_front(workdir):
+        for name, port in [("nginx, from a file", NGINX_PORT), ("Varnish", VARNISH_PORT)]:
+            print(f"   article, {name}", flush=True)
+            rows[name] = measure(ARTICLE, base=f"http://127.0.0.1:{port}")
+    print("   article, gunicorn", flush=True)
+    rows["gunicorn"] = measure(ARTICLE)
+    return rows
 
 
 def bench_database(label, database_url, workdir):
@@ -220,25 +313,23 @@ def bench_database(label, database_url, workdir):
     # A fresh database behind an old cache would be served the old run's pages.
     probe(database_url, "clear-cache")
     manage(database_url, "load_starter_content")
-    probe(database_url, "close-feedback", CLOSED)
-    sizes = probe(database_url, "pages", HOME, ARTICLE, CLOSED)
+    sizes = probe(database_url, "pages", HOME, ARTICLE)
     extra = {"BENCH_BASELINE_BYTES": str(sizes[ARTICLE]["bytes"])}
     rows = {}
     with gunicorn(database_url, workdir / f"gunicorn-{label}.log", **extra):
-        for name, path, cookie in [
-            ("home page", HOME, None),
-            ("article page", ARTICLE, None),
-            ("article, returning visitor", ARTICLE, csrf_cookie(ARTICLE)),
-            ("page without feedback form", CLOSED, None),
-            ("static CSS (hashed)", static_css_url(), None),
-            ("baseline view", BASELINE, None),
+        for name, path in [
+            ("home page", HOME),
+            ("article page", ARTICLE),
+            ("static CSS (hashed)", static_css_url()),
+            ("baseline view", BASELINE),
         ]:
             print(f"   {name}: {path}", flush=True)
-            rows[name] = measure(path, cookie)
+            rows[name] = measure(path)
+        side = side_by_side(workdir)
         print("   feedback journey: GET + POST", flush=True)
         journey = feedback_journey(database_url)
     cache_url = django_env(database_url)["CACHE_URL"]
-    return {"rows": rows, "sizes": sizes, "journey": journey, "cache": cache_url}
+    return {"rows": rows, "side": side, "sizes": sizes, "journey": journey, "cache": cache_url}
 
 
 def feedback_journey(database_url):
@@ -292,10 +383,25 @@ def print_table(label, result):
         f"| {'feedback GET+POST (requests)':<28} | {journey['rps']:>10.0f} | {journey['p50']:>7.2f} "
         f"| {journey['p99']:>7.2f} | {journey['errors']:>6} |"
     )
-    print(f"article / baseline rate: {ratio:.0%}", end="")
-    for name in ("article, returning visitor", "page without feedback form"):
-        print(f"; {name}: {rows[name]['rps'] / rows['baseline view']['rps']:.0%}", end="")
-    print()
+    print(f"article / baseline rate: {ratio:.0%}")
+    side = result["side"]
+    floor = side["nginx, from a file"]["rps"]
+    print(f"\nThe article side by side ({len(side)} targets, the same wrk settings):")
+    print(
+        f"| {'article':<28} | {'requests/s':>10} | {'p50 ms':>7} | {'p99 ms':>7} | {'of nginx':>8} |"
+    )
+    print(f"|{'-' * 30}|{'-' * 11}:|{'-' * 8}:|{'-' * 8}:|{'-' * 9}:|")
+    for name, row in side.items():
+        print(
+            f"| {name:<28} | {row['rps']:>10.0f} | {row['p50']:>7.2f} | {row['p99']:>7.2f} "
+            f"| {row['rps'] / floor:>8.0%} |"
+        )
+    print(
+        f"Varnish / nginx: {side['Varnish']['rps'] / floor:.0%} (target at least 70%, p99 at "
+        f"most 5 ms: {side['Varnish']['p99']:.2f} ms); gunicorn / nginx: "
+        f"{side['gunicorn']['rps'] / floor:.0%}; Varnish / gunicorn: "
+        f"{side['Varnish']['rps'] / side['gunicorn']['rps']:.1f}x"
+    )
     print(
         f"feedback journey: {journey['pairs']:.0f} GET+POST pairs/s; {journey['accepted']} posts "
         f"accepted (302), {journey['refused']} refused, {journey['failed_gets']} unusable GETs; "
@@ -323,6 +429,8 @@ def describe_machine():
 def main():
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: `apt-get install wrk` (Debian) or your system's package.")
+    if not (shutil.which("varnishd") or Path("/usr/sbin/varnishd").exists()):
+        sys.exit("Varnish is not installed: `apt-get install varnish` (Debian).")
     load_before = os.getloadavg()[0]
     manage("sqlite://:memory:", "collectstatic", "--noinput", "--verbosity", "0")
     results = {}

@@ -1,7 +1,7 @@
 import enum
 import re
 import time
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 from django import forms
 from django.conf import settings
@@ -30,22 +30,6 @@ def token_for(page_pk, *, issued_at=None, version_id=None):
     issued_at = time.time() if issued_at is None else issued_at
     payload = {"page": page_pk, "at": int(issued_at), "v": version_id}
     return signing.dumps(payload, salt=SIGNING_SALT)
-
-
-def fresh_token(request, page_pk, version_id):
-    """A token issued now for the page ``page_pk`` as of revision ``version_id``: filled
-    into each response of a cached page, so the timestamp is this visitor's, never the
-    cached render's (the revision is the page's, and changes only with the page)."""
-    return _token_of_the_second(page_pk, version_id, int(time.time()), settings.SECRET_KEY)
-
-
-@lru_cache(maxsize=256)
-def _token_of_the_second(page_pk, version_id, second, secret_key):
-    # A token names its second and nothing about the visitor, so everyone handed the
-    # form within one second gets the same characters: signing them once per second
-    # instead of once per view (15 µs) changes no token. The key is in the arguments
-    # so that a changed SECRET_KEY is never answered with an old signature.
-    return token_for(page_pk, issued_at=second, version_id=version_id)
 
 
 class Token(enum.Enum):

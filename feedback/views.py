@@ -4,8 +4,11 @@ from http import HTTPStatus
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
 
-from pages.views import page_detail, visible_page_or_404
+from pages import pagecache
+from pages import views as pages_views
+from pages.views import visible_page_or_404
 
 from . import ratelimit
 from .forms import FeedbackForm
@@ -15,6 +18,9 @@ THANKS = "Thank you. Your comments have been sent privately to the team."
 CRISIS_NOTICE = "If you need support right now, help is available."
 
 
+# Public pages carry no per-visitor CSRF token (they are shared by every visitor);
+# cross-site posts are refused from the request's own headers instead (issue 14).
+@csrf_exempt
 def submit(request, page_id):
     """Take a visitor's critique of a page: store it privately, or say why not."""
     page = visible_page_or_404(request, page_id)
@@ -50,12 +56,11 @@ def thank(request, page, *, crisis=False):
 
 def render_page(request, page, form, *, status):
     """The whole page again, with this bound form (input and errors) at its foot."""
-    # The page view renders the page exactly as on a GET; the {% feedback_form %}
-    # tag picks the bound form up from the request.
+    # The {% feedback_form %} tag picks the bound form up from the request.
     request.feedback_form = form
-    response = page_detail(request, path=None if page.is_home else page.path)
+    response = pages_views.render_page(request, page)
     response.status_code = status
-    return response
+    return pagecache.make_private(response)
 
 
 def rate_limited(request, page, form):

@@ -3,6 +3,7 @@
 Production differences are environment switches, not a second settings file.
 """
 
+import hashlib
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -51,6 +52,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # whitenoise must come right after SecurityMiddleware so static files skip the rest.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # An ETag for every page that has none yet, and a 304 when the browser's copy is current.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -59,9 +62,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Last: anonymous page views are answered from the page cache here, and every
-    # middleware above still handles the response.
-    "pages.pagecache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "ketamine_site.urls"
@@ -137,6 +137,34 @@ if REDIS_CACHE:
         "LOCATION": env.str("FEEDBACK_RATE_REDIS_URL", default=CACHES["default"]["LOCATION"]),
         "OPTIONS": _redis_options,
     }
+
+# Public pages (README, "Caching"): how long Varnish or a CDN may keep one (the app
+# purges it sooner when it changes, and never lets it outlive a scheduled change), and
+# how long a stale copy may be served while a fresh one is fetched, or while every app
+# server is failing.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600)
+PAGE_CACHE_STALE_WHILE_REVALIDATE = env.int("PAGE_CACHE_STALE_WHILE_REVALIDATE", default=30)
+PAGE_CACHE_STALE_IF_ERROR = env.int("PAGE_CACHE_STALE_IF_ERROR", default=86400)
+# Shared caches to purge after each committed change: Varnish addresses such as
+# http://127.0.0.1:6081 (deploy/varnish.vcl). Empty: nothing to purge. Another kind of
+# cache (a CDN) is one more entry with its own BACKEND (pages/frontend_cache.py).
+FRONTEND_CACHES = [
+    {"BACKEND": "pages.frontend_cache.VarnishBackend", "LOCATION": url}
+    for url in env.list("FRONTEND_CACHE_URLS", default=[])
+]
+FRONTEND_CACHE_TIMEOUT = env.float("FRONTEND_CACHE_TIMEOUT", default=2.0)
+
+
+def _static_manifest_digest():
+    manifest = BASE_DIR / "staticfiles" / "staticfiles.json"
+    if not manifest.exists():
+        return "dev"
+    return hashlib.sha256(manifest.read_bytes()).hexdigest()[:16]
+
+
+# Names this deploy in cache keys, so pages cached by the previous one (naming its
+# static files) are not served by this one: RELEASE, or the static manifest's digest.
+RELEASE = env.str("RELEASE", default="") or _static_manifest_digest()
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

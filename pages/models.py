@@ -820,7 +820,7 @@ class PageAutosave(models.Model):
     the page open now. A row without a page is a new page, or one since deleted.
     """
 
-    hidden_from_visitors = True  # saving one changes nothing visitors see (pages/tree.py)
+    shown_to_visitors = False  # saving one changes nothing visitors see (pages/frontend_cache.py)
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     page = models.ForeignKey(
@@ -853,7 +853,7 @@ class PageAutosave(models.Model):
 class PageReviewEvent(models.Model):
     """One step of a page's sign-off: submitted, approved, changes requested, published."""
 
-    hidden_from_visitors = True  # saving one changes nothing visitors see (pages/tree.py)
+    shown_to_visitors = False  # saving one changes nothing visitors see (pages/frontend_cache.py)
 
     class Action(models.TextChoices):
         SUBMITTED = "submitted", "Submitted for review"
@@ -886,7 +886,7 @@ class PageReviewEvent(models.Model):
 class ReviewerProfile(models.Model):
     """How a medical reviewer is named to visitors on the pages they approve."""
 
-    hidden_from_visitors = True  # saving one changes nothing visitors see (pages/tree.py)
+    shown_to_visitors = False  # saving one changes nothing visitors see (pages/frontend_cache.py)
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile"

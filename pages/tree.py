@@ -7,21 +7,17 @@ at once.
 """
 
 import functools
-import logging
-import threading
-import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, connection, transaction
+from django.db import connection
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from .models import Page, SiteSettings
-
-logger = logging.getLogger(__name__)
 
 # Old trees are garbage once the stamp moves on; this only bounds their memory.
 MAX_TREE_AGE = timedelta(hours=6)
@@ -82,8 +78,7 @@ class SiteTree:
         self.by_path = {}
         self.visible_ids = frozenset(page.pk for page in pages)
         self.roots = []
-        # When the next scheduled page goes live or expiring page leaves, if the stamp
-        # does not say so itself.
+        # The next scheduled change (next_scheduled_change()), if the stamp misses it.
         self.valid_until = None
         for page in sorted(pages, key=lambda p: (p.depth, p.position, p.title)):
             node = Node(page.path, page.title, page.get_absolute_url(), page.show_in_menu)
@@ -126,16 +121,18 @@ def site_stamp():
     """A short string that changes whenever what visitors may see could have changed.
 
     With a shared cache it is a generation kept in that cache and replaced after every
-    committed save or deletion in the pages app (``new_generation``): no query at all
-    (with PostgreSQL, not even a cache read while no change is announced), and
-    content cached under it carries its own expiry at the next scheduled publish
-    time (``SiteTree.valid_until``). A per-process cache could not tell the other
+    committed save or deletion in the pages app (``new_generation``): one cache read,
+    no query, and content cached under it carries its own expiry at the next
+    scheduled change (``SiteTree.valid_until``). A per-process cache could not tell the other
     workers, so then the stamp is read from the database in one small query: the
-    count, latest ``updated_at`` and next scheduled ``publish_at`` of all pages, and
+    count, latest ``updated_at`` and next ``publish_at`` and ``expire_at`` to come, and
     when the site settings were saved.
     """
     if cache_is_shared():
-        generation = _shared_generation()
+        generation = cache.get(GENERATION_KEY)
+        if generation is None:  # first use, or evicted: any new value is safe
+            cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+            generation = cache.get(GENERATION_KEY)
         if generation is not None:
             return f"g{generation}"
         # The shared cache did not answer (it reads as empty then): the stamp comes
@@ -147,80 +144,6 @@ def site_stamp():
     return ":".join(str(value) for value in row).replace(" ", "T")
 
 
-# With PostgreSQL, each change of generation is also announced on this channel, and
-# each thread's database connection listens (LISTEN/NOTIFY through psycopg2).
-CHANGES_CHANNEL = "ketamine_site_pages_changed"
-# Even unannounced, a new generation is read from the cache within this long.
-TRUST_SECONDS = 1.0
-
-
-class _Heard(threading.local):
-    connection = None  # the DB-API connection that LISTENs on this thread
-    generation = None
-    read_at = 0.0
-    retry_at = 0.0
-
-
-_heard = _Heard()
-
-
-@functools.cache
-def _can_listen():
-    return connection.vendor == "postgresql" and connection.Database.__name__ == "psycopg2"
-
-
-def _shared_generation():
-    """The generation in the shared cache, asked for only when it may have changed.
-
-    The round trip to Redis was a quarter of a cached page view. With PostgreSQL, a
-    view keeps the generation its thread read last while its connection has heard no
-    change announced (a non-blocking look at the socket) and the value is under a
-    second old; a lost announcement (the database restarting at that moment) thus
-    delays a change by a second at most. Inside a transaction, where announcements
-    wait for its end, and on other databases, the cache is asked every time.
-    """
-    heard = _heard
-    listening = _can_listen() and not connection.in_atomic_block
-    listener = heard.connection
-    if (
-        listening
-        and listener is not None
-        and connection.connection is listener
-        and heard.generation is not None
-        and time.monotonic() - heard.read_at < TRUST_SECONDS
-    ):
-        try:
-            listener.poll()  # takes in announcements already sent; never waits
-        except connection.Database.Error:
-            heard.connection = None  # broken: Django's health check replaces it below
-        else:
-            if not listener.notifies:
-                return heard.generation
-    if (
-        listening
-        and (heard.connection is None or connection.connection is not heard.connection)
-        and time.monotonic() >= heard.retry_at
-    ):
-        # LISTEN before reading, so that no change after the read can go unheard.
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute(f"LISTEN {CHANGES_CHANNEL}")
-        except DatabaseError:
-            # Pages can still come from the cache while the database is away; it is
-            # asked every time until listening works again, tried once a second.
-            heard.connection, heard.retry_at = None, time.monotonic() + TRUST_SECONDS
-        else:
-            heard.connection = connection.connection
-    if heard.connection is not None:
-        heard.connection.notifies.clear()  # all heard so far is in what is read next
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:  # first use, or evicted: any new value is safe
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        generation = cache.get(GENERATION_KEY)
-    heard.generation, heard.read_at = generation, time.monotonic()
-    return generation
-
-
 def new_generation():
     """Move the shared stamp on, so every server renders pages afresh from now on.
 
@@ -228,31 +151,13 @@ def new_generation():
     raced the change can only have been stored under the old stamp.
     """
     cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-    if _can_listen() and cache_is_shared():
-        # Announced after the new value is in the cache, so whoever hears it reads it.
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_notify(%s, '')", [CHANGES_CHANNEL])
-        except DatabaseError:
-            # The change is saved; other servers read it within TRUST_SECONDS.
-            logger.warning("Could not announce a change of the pages", exc_info=True)
-
-
-def content_changed(sender, **kwargs):
-    """Receiver for saves and deletions of every model (connected in PagesConfig.ready):
-    pages, their sources and the site settings all show on pages, so any change in
-    this app moves the shared stamp on."""
-    # Editors' bookkeeping (autosaves, review steps) never shows on a page.
-    if sender._meta.app_label == "pages" and not getattr(sender, "hidden_from_visitors", False):
-        # After the commit, so no server can render the old rows under the new stamp.
-        transaction.on_commit(new_generation)
 
 
 @functools.cache
 def _stamp_sql():
     # Raw SQL on purpose: this runs on every page view, and compiling the same
-    # aggregate through the ORM cost 20 times the query itself (400 µs against 20 µs).
-    # Only the models' own quoted table and column names are interpolated.
+    # aggregate through the ORM costs many times the query itself (see the README's
+    # benchmark). Only the models' own quoted table and column names are interpolated.
     quote = connection.ops.quote_name
     table = quote(Page._meta.db_table)
     updated = quote(Page._meta.get_field("updated_at").column)
@@ -282,53 +187,34 @@ def _crisis_line(pages, tree):
     )
 
 
-# A tree never changes once built (a change of content is a change of stamp), so each
-# worker keeps the ones it used last and skips fetching and unpickling them: feedback
-# posts and renders after a cache miss read the tree, cached page views do not.
-_recent_trees = {}
+def next_scheduled_change():
+    """When the next page goes live or the next expiring page leaves, if either is coming.
+
+    Whatever is cached of the visible site (the tree here, public pages in Django's
+    cache and in Varnish) is kept no longer than this, so a schedule needs no cron job.
+    """
+    now = timezone.now()
+    times = Page.objects.aggregate(
+        publish=Min("publish_at", filter=Q(publish_at__gt=now)),
+        expire=Min("expire_at", filter=Q(expire_at__gt=now)),
+    )
+    return min((time for time in times.values() if time is not None), default=None)
 
 
 def get_tree(stamp=None):
     """The current visible tree and crisis line, from the cache while the stamp holds.
 
-    Built with two queries (the pages and the settings; with a shared cache a third
-    reads the next publish time). Pass the ``site_stamp()`` already read for this
-    request to save reading it again.
+    Built with three queries (the pages, the settings and the next scheduled change).
+    Pass the ``site_stamp()`` already read to save reading it again.
     """
     key = f"pages:tree:{stamp or site_stamp()}"
-    tree = _recent_trees.get(key) or cache.get(key)
+    tree = cache.get(key)
     if tree is None or tree.expired():
         fields = ("path", "title", "position", "show_in_menu", "is_home", "parent_id")
         pages = list(Page.objects.published().only(*fields))
         tree = SiteTree(pages)
         tree.crisis_line = _crisis_line(pages, tree)
-        if cache_is_shared():
-            tree.valid_until = next_change_time()
+        tree.valid_until = next_scheduled_change()
         cache.set(key, tree, int(MAX_TREE_AGE.total_seconds()))
         cache.set(LAST_CRISIS_LINE_KEY, tree.crisis_line, None)
-    if len(_recent_trees) >= 8:
-        _recent_trees.clear()
-    _recent_trees[key] = tree
-    return tree
-
-
-def next_change_time():
-    """When the next scheduled page goes live or the next expiring page leaves, or None."""
-    now = timezone.now()
-    times = [
-        Page.objects.filter(**{f"{name}__gt": now})
-        .order_by(name)
-        .values_list(name, flat=True)
-        .first()
-        for name in ("publish_at", "expire_at")
-    ]
-    return min((t for t in times if t is not None), default=None)
-
-
-def tree_for(request):
-    """``get_tree()``, asked once per request however many views and templates use it
-    (with the stamp the page cache already read for it, if any)."""
-    tree = getattr(request, "_site_tree", None)
-    if tree is None:
-        tree = request._site_tree = get_tree(getattr(request, "_site_stamp", None))
     return tree

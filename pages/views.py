@@ -1,3 +1,5 @@
+from urllib.parse import urljoin
+
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,7 +11,7 @@ from django.views.decorators.http import require_GET
 from . import pagecache
 from .models import Page, Redirect
 from .search import MAX_QUERY_CHARS, search_pages, search_terms
-from .tree import last_known_crisis_line, tree_for
+from .tree import get_tree, last_known_crisis_line
 
 RESULTS_PER_PAGE = 10
 
@@ -30,7 +32,7 @@ def visible_page_or_404(request, pk):
     ``published()`` under the current site stamp: the same rule, without building
     and running the hidden-ancestor subquery on every feedback post.
     """
-    if not may_preview(request) and pk not in tree_for(request).visible_ids:
+    if not may_preview(request) and pk not in get_tree().visible_ids:
         raise Http404("No page at this address.")
     # A post needs the page's address, title and switches, not its text.
     return get_object_or_404(
@@ -43,15 +45,15 @@ def page_detail(request, path=None):
 
     An address with no page may be an old one: a redirect then sends the visitor
     on (looked up only on a miss, so a found page costs no extra query). Anonymous
-    visitors get the page from the shared page cache, which renders it once per
-    change of the site (pages/pagecache.py).
+    visitors get the same bytes as everyone else, rendered once per change of the
+    site (pages/pagecache.py); staff and visitors with a message waiting, their own.
     """
-    if pagecache.applies_to(request):
-        return pagecache.serve(request, lambda: find_and_render(request, path))
-    return find_and_render(request, path)
+    if pagecache.is_public(request):
+        return pagecache.serve(request, lambda tree: find_and_render(request, path, tree))
+    return pagecache.make_private(find_and_render(request, path))
 
 
-def find_and_render(request, path):
+def find_and_render(request, path, tree=None):
     lookup = {"is_home": True} if path is None else {"path": path}
     page = visible_pages(request).filter(**lookup).first()
     if page is None:
@@ -64,28 +66,33 @@ def find_and_render(request, path):
         return HttpResponsePermanentRedirect(destination)
     if path is not None and page.is_home:
         return redirect(page, permanent=True)
-    return render_page(request, page)
+    return render_page(request, page, tree=tree)
 
 
-def render_page(request, page, *, unsaved=False, extra_context=None):
+def render_page(request, page, *, unsaved=False, extra_context=None, tree=None):
     """Render ``page`` in the site layout; a page visitors cannot see is never cached.
 
-    ``unsaved`` marks an editor's preview of form data that was not saved.
+    ``unsaved`` marks an editor's preview of form data that was not saved. The
+    response says nothing about caching unless it is a preview: the caller decides.
+    ``tree`` is the visible tree already read for this request, if any.
     """
-    tree = tree_for(request)
+    tree = tree or get_tree()
     is_preview = unsaved or page.path not in tree.by_path
+    # Absolute links from one spelling of the host (a figure on S3 is absolute already).
+    site = pagecache.origin(request) + "/"
     context = {
         "page": page,
         "tree": tree,
+        "site_tree": tree,
+        "crisis_line": tree.crisis_line,
         "breadcrumbs": tree.breadcrumbs(page),
         "subpages": tree.children(page),
         "sources": page.cached_sources(),
         "is_preview": is_preview,
         "is_unsaved": unsaved,
-        "canonical_url": request.build_absolute_uri(page.get_absolute_url()),
-        "image_url": request.build_absolute_uri(page.figure.url) if page.figure else "",
+        "canonical_url": urljoin(site, page.get_absolute_url()),
+        "image_url": urljoin(site, page.figure.url) if page.figure else "",
         **(extra_context or {}),
-        **pagecache.context(request),
     }
     response = render(request, "pages/page_detail.html", context)
     if is_preview:
@@ -95,6 +102,7 @@ def render_page(request, page, *, unsaved=False, extra_context=None):
 
 
 @require_GET
+@pagecache.public_when_anonymous
 def search(request):
     """Results for ?q=, best first, ten to a page; a query without words gets a prompt."""
     query = request.GET.get("q", "")[:MAX_QUERY_CHARS]
@@ -107,9 +115,10 @@ def search(request):
 
 
 @require_GET
+@pagecache.public_when_anonymous
 def robots_txt(request):
     """Crawlers may read everything but the admin; the sitemap lists the pages."""
-    sitemap_url = request.build_absolute_uri(reverse("pages:sitemap"))
+    sitemap_url = pagecache.origin(request) + reverse("pages:sitemap")
     return render(request, "robots.txt", {"sitemap_url": sitemap_url}, content_type="text/plain")
 
 

@@ -2,17 +2,14 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 
-from pages import pagecache
 from pages.models import Page
 
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
-    pagecache._recent.clear()
     yield
     cache.clear()
-    pagecache._recent.clear()
 
 
 def make_page(title, *, parent=None, status=Page.Status.PUBLISHED, **fields):

@@ -6,7 +6,6 @@ skipped on a developer's machine and fails in CI (CI=true), where both must be t
 
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -42,7 +41,6 @@ def free_port():
 
 
 PORTS = (free_port(), free_port())
-NGINX_PORT = free_port()
 RATE_LIMIT = 3
 
 
@@ -81,7 +79,13 @@ def wait_for(port, process, seconds=30):
 
 
 @pytest.fixture
-def servers(redis_cache, tmp_path):
+def server_env():
+    """Settings every app server gets on top of the ones below (other test modules add some)."""
+    return {}
+
+
+@pytest.fixture
+def servers(redis_cache, tmp_path, server_env):
     """Two gunicorns with production settings on their own ports, one database and cache."""
     if connection.vendor != "postgresql":
         unavailable("needs PostgreSQL: run with DATABASE_URL=postgres://...")
@@ -103,6 +107,7 @@ def servers(redis_cache, tmp_path):
         # Stands in for the proxy that says who the visitor is (deploy/nginx.conf).
         "FEEDBACK_TRUST_X_FORWARDED_FOR": "1",
         "LOG_LEVEL": "WARNING",
+        **server_env,
     }
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
@@ -308,49 +313,3 @@ def test_stopping_one_server_mid_load_loses_no_accepted_submission(servers):
     assert any(port == PORTS[1] and at < stopped_at for _, port, at in accepted)
     assert any(port == PORTS[0] and at > stopped_at + 0.5 for _, port, at in accepted)
     assert servers[PORTS[1]].wait(timeout=40) == 0  # it stopped cleanly
-
-
-@pytest.fixture
-def nginx(servers, tmp_path):
-    """deploy/nginx.conf in front of the two servers, on a loopback port."""
-    binary = shutil.which("nginx") or "/usr/sbin/nginx"
-    if not Path(binary).exists():
-        unavailable("nginx is not installed (apt-get install nginx)")
-    site = (ROOT / "deploy" / "nginx.conf").read_text()
-    site = site.replace("127.0.0.1:8001", f"127.0.0.1:{PORTS[0]}")
-    site = site.replace("127.0.0.1:8002", f"127.0.0.1:{PORTS[1]}")
-    site = site.replace("listen 80;", f"listen 127.0.0.1:{NGINX_PORT};")
-    (tmp_path / "site.conf").write_text(site)
-    (tmp_path / "nginx.conf").write_text(
-        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\n"
-        "daemon off;\nworker_processes 1;\nevents { worker_connections 256; }\n"
-        f"http {{ access_log off; client_body_temp_path {tmp_path}/body; "
-        f"proxy_temp_path {tmp_path}/proxy; include {tmp_path}/site.conf; }}\n"
-    )
-    process = subprocess.Popen(
-        [binary, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_for(NGINX_PORT, process)
-        yield process
-    finally:
-        process.send_signal(signal.SIGQUIT)
-        process.wait(timeout=20)
-
-
-def test_nginx_spreads_visitors_over_both_servers_and_routes_around_a_stopped_one(
-    servers, nginx, tmp_path
-):
-    make_page("Cost", parent=make_page("Learn"))
-    reader = Visitor()
-    for _ in range(10):
-        assert "<h1>Cost</h1>" in reader.get(NGINX_PORT, "/learn/cost/")
-    logs = {port: (tmp_path / f"gunicorn-{port}.log").read_text() for port in PORTS}
-    assert all(log.count("GET /learn/cost/") >= 3 for log in logs.values()), logs
-
-    servers[PORTS[1]].send_signal(signal.SIGTERM)
-    servers[PORTS[1]].wait(timeout=40)
-    for _ in range(6):
-        assert "<h1>Cost</h1>" in reader.get(NGINX_PORT, "/learn/cost/")

@@ -1,8 +1,6 @@
 from django import template
 from django.conf import settings
 
-from pages import pagecache
-
 from ..forms import FeedbackForm
 
 register = template.Library()
@@ -19,17 +17,11 @@ def feedback_form(context, page):
     form = getattr(request, "feedback_form", None)
     if form is None or form.page != page:
         form = FeedbackForm(page=page)
-        if request is not None and pagecache.is_rendering_for_cache(request):
-            # The page is about to be shared: each response gets its own timestamp.
-            form.fields["timestamp"].initial = pagecache.per_request(
-                request, "feedback_token", page.pk, form.version_id
-            )
     messages = [m for m in context.get("messages", ()) if "feedback" in m.tags]
     return {
         "page": page,
         "form": form,
         "feedback_email": settings.FEEDBACK_EMAIL,
-        "csrf_token": context.get("csrf_token"),
         "messages": messages,
         "crisis_line": context.get("crisis_line"),
         # After urgent feedback the crisis box replaces the usual line above the form.

@@ -4,7 +4,7 @@
   var toggle = document.querySelector(".nav-toggle");
   var menu = document.getElementById("main-menu");
   if (toggle && menu) {
-    document.documentElement.classList.add("js");
+    // The stylesheet already shows the toggle and folds the menu where scripts run.
     toggle.hidden = false;
     toggle.addEventListener("click", function () {
       var open = toggle.getAttribute("aria-expanded") === "true";

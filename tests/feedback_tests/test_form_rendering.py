@@ -46,9 +46,11 @@ def test_form_says_comments_are_private_and_offers_the_feedback_address(client, 
     assert section.index("Your comments are private") < section.index("<form")
 
 
-def test_form_carries_a_csrf_token_and_a_signed_timestamp(client, page):
-    section = feedback_section(client.get(page.get_absolute_url()))
-    assert 'name="csrfmiddlewaretoken"' in section
+def test_form_carries_a_signed_timestamp_and_no_per_visitor_token(client, page):
+    response = client.get(page.get_absolute_url())
+    section = feedback_section(response)
+    assert 'name="csrfmiddlewaretoken"' not in section
+    assert "csrftoken" not in response.cookies
     timestamp = re.search(r'name="timestamp" value="([^"]+)"', section).group(1)
     assert timestamp.count(":") == 2  # value:timestamp:signature, from django.core.signing
 
