@@ -1,8 +1,6 @@
 from django import template
 from django.conf import settings
 
-from pages import pagecache
-
 from ..forms import FeedbackForm
 
 register = template.Library()
@@ -12,26 +10,25 @@ register = template.Library()
 def feedback_form(context, page):
     """The critique form for `page`, or a note that feedback is closed.
 
-    A fresh form (with a new signed timestamp) on every render, unless the
-    feedback view is showing the page again with the visitor's bound form.
+    The same for every visitor, unless the feedback view is showing the page again
+    with the visitor's bound form (``feedback_form`` in the context).
     """
-    request = context.get("request")
-    form = getattr(request, "feedback_form", None)
+    form = context.get("feedback_form")
     if form is None or form.page != page:
         form = FeedbackForm(page=page)
-        if request is not None and pagecache.is_rendering_for_cache(request):
-            # The page is about to be shared: each response gets its own timestamp.
-            form.fields["timestamp"].initial = pagecache.per_request(
-                request, "feedback_token", page.pk, form.version_id
-            )
-    messages = [m for m in context.get("messages", ()) if "feedback" in m.tags]
+    waiting = context.get("messages", ())
+    # Looking at messages marks them read, and the storage then answers with a cookie
+    # deleting them: len() does not, so a page with none stays free of Set-Cookie.
+    messages = [m for m in waiting if "feedback" in m.tags] if len(waiting) else []
     return {
         "page": page,
         "form": form,
         "feedback_email": settings.FEEDBACK_EMAIL,
-        "csrf_token": context.get("csrf_token"),
         "messages": messages,
+        "notice": context.get("feedback_notice", ""),
         "crisis_line": context.get("crisis_line"),
-        # After urgent feedback the crisis box replaces the usual line above the form.
-        "crisis_box": any("crisis" in m.tags for m in messages),
+        # After urgent feedback (sent, or refused with its words kept) the crisis box
+        # comes first and replaces the usual line above the form.
+        "crisis_box": context.get("feedback_crisis")
+        or any("crisis" in m.tags for m in messages),
     }
