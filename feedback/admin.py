@@ -19,7 +19,7 @@ from pages import revisions
 from pages.admin import PageAdmin
 from pages.models import Page
 
-from . import insight
+from . import insight, services
 from .audit import record_access
 from .forms import InsightForm
 from .models import AccessLog, Feedback, UrgentPhrase, names_feedback
@@ -58,6 +58,21 @@ class FeedbackAdminForm(forms.ModelForm):
         )
 
 
+class MailFilter(admin.SimpleListFilter):
+    """Feedback whose notification mail failed: waiting for a retry, or given up."""
+
+    title = "notification mail"
+    parameter_name = "mail"
+
+    def lookups(self, request, model_admin):
+        return [("failing", "Failing")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "failing":
+            return queryset.filter(mail_failures__gt=0)
+        return queryset
+
+
 @admin.register(Feedback)
 class FeedbackAdmin(admin.ModelAdmin):
     """The reviewers' inbox: what visitors sent stays as sent; staff set status and note.
@@ -80,6 +95,7 @@ class FeedbackAdmin(admin.ModelAdmin):
     list_filter = [
         "status",
         "is_urgent",
+        MailFilter,
         ("page", admin.RelatedOnlyFieldListFilter),
         "submitted_at",
     ]
@@ -130,7 +146,7 @@ class FeedbackAdmin(admin.ModelAdmin):
             },
         ),
     ]
-    actions = ["mark_reviewed", "archive", "mark_spam", "export_csv"]
+    actions = ["mark_reviewed", "archive", "mark_spam", "mark_not_spam", "export_csv"]
 
     class Media:
         css = {"all": ["css/admin-pages.css", "css/admin-feedback.css"]}
@@ -253,6 +269,12 @@ class FeedbackAdmin(admin.ModelAdmin):
     @admin.action(description="Mark selected feedback as spam", permissions=["change"])
     def mark_spam(self, request, queryset):
         self._set_status(request, queryset, Feedback.Status.SPAM)
+
+    @admin.action(description="Not spam: back to new, and tell the team", permissions=["change"])
+    def mark_not_spam(self, request, queryset):
+        """Spam a reviewer judged wrongly: new again, and mailed about as it should have been."""
+        count = services.restore_from_spam(queryset=queryset, reviewer=request.user)
+        self.message_user(request, f"{count} feedback moved from spam back to new.")
 
     @admin.action(description="Export selected feedback as CSV", permissions=["view"])
     def export_csv(self, request, queryset):

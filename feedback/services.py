@@ -89,6 +89,20 @@ def submit_feedback(*, page, data, read_version_id=None, spam_reasons=()) -> Out
     return Outcome(feedback, created=True)
 
 
+def restore_from_spam(*, queryset, reviewer) -> int:
+    """Move spam back to New as a reviewer's "not spam" mark, and queue its mail."""
+    restored = 0
+    for feedback in queryset.filter(status=Feedback.Status.SPAM):
+        with transaction.atomic():
+            feedback.status = Feedback.Status.NEW
+            feedback.reviewed_by = reviewer
+            feedback.reviewed_at = timezone.now()
+            feedback.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+            queue_notifications(feedback)
+        restored += 1
+    return restored
+
+
 def forget_old_digests() -> int:
     """Clear digests older than the resend window; they only serve to spot resends."""
     cutoff = timezone.now() - RESEND_WINDOW

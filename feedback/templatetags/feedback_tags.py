@@ -32,3 +32,40 @@ def feedback_form(context, page):
         "crisis_box": context.get("feedback_crisis")
         or any("crisis" in m.tags for m in messages),
     }
+
+
+@register.inclusion_tag("admin/feedback/inbox_counts.html", takes_context=True)
+def feedback_inbox_counts(context):
+    """For the admin home: how much feedback waits, each count linking to its list."""
+    request = context.get("request")
+    if request is None or not request.user.has_perm("feedback.view_feedback"):
+        return {"counts": []}
+    return {"counts": inbox_counts()}
+
+
+def inbox_counts():
+    from urllib.parse import urlencode
+
+    from django.db.models import Count, Q
+    from django.urls import reverse
+
+    from ..models import Feedback
+
+    new, spam = Feedback.Status.NEW, Feedback.Status.SPAM
+    figures = Feedback.objects.aggregate(
+        new=Count("pk", filter=Q(status=new)),
+        urgent=Count("pk", filter=Q(status=new, is_urgent=True)),
+        spam=Count("pk", filter=Q(status=spam)),
+        failing=Count("pk", filter=Q(mail_failures__gt=0)),
+    )
+    changelist = reverse("admin:feedback_feedback_changelist")
+    rows = [
+        ("urgent", "Urgent, not yet reviewed", {"status__exact": new, "is_urgent__exact": 1}),
+        ("new", "New", {"status__exact": new}),
+        ("spam", "Spam", {"status__exact": spam}),
+        ("failing", "Failed notifications", {"mail": "failing"}),
+    ]
+    return [
+        {"key": key, "label": label, "count": figures[key], "url": f"{changelist}?{urlencode(q)}"}
+        for key, label, q in rows
+    ]
