@@ -5,6 +5,8 @@ else ``Origin``. A post that carries neither is not from a browser a forger coul
 steer, so it is left to the other guards (rate limit, spam signals).
 """
 
+import contextlib
+
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 
@@ -15,10 +17,8 @@ SAFE_FETCH_SITES = {"same-origin", "none"}
 def site_origins(request):
     """The origins (scheme included) this site answers on for this request."""
     origins = set(settings.CSRF_TRUSTED_ORIGINS)
-    try:
+    with contextlib.suppress(DisallowedHost):
         origins.add(f"{request.scheme}://{request.get_host()}")
-    except DisallowedHost:
-        pass
     return origins
 
 

@@ -106,9 +106,9 @@ def restore_from_spam(*, queryset, reviewer) -> int:
 def forget_old_digests() -> int:
     """Clear digests older than the resend window; they only serve to spot resends."""
     cutoff = timezone.now() - RESEND_WINDOW
-    return Feedback.objects.filter(
-        submission_digest__isnull=False, submitted_at__lt=cutoff
-    ).update(submission_digest=None)
+    return Feedback.objects.filter(submission_digest__isnull=False, submitted_at__lt=cutoff).update(
+        submission_digest=None
+    )
 
 
 def send_urgent_alert(*, feedback) -> None:

@@ -27,7 +27,9 @@ def content_reasons(comments):
     links = len(LINK.findall(comments))
     if links > settings.FEEDBACK_SPAM_MAX_LINKS:
         reasons.append(f"{links} links")
-    reasons += [f"spam phrase “{p}”" for p in find_urgent_phrases(comments, settings.FEEDBACK_SPAM_PHRASES)]
+    reasons += [
+        f"spam phrase “{p}”" for p in find_urgent_phrases(comments, settings.FEEDBACK_SPAM_PHRASES)
+    ]
     return reasons
 
 
@@ -95,7 +97,7 @@ def classifier():
 
 
 def learnt_reason(comments):
-    """"likely spam, score 0.93" when the learnt score is over the threshold, else ""."""
+    """ "likely spam, score 0.93" when the learnt score is over the threshold, else ""."""
     model = classifier()
     if model is None:
         return ""

@@ -4,35 +4,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('feedback', '0006_starter_urgent_phrases'),
+        ("feedback", "0006_starter_urgent_phrases"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='feedback',
-            name='alerted_at',
-            field=models.DateTimeField(blank=True, editable=False, help_text='When the urgent alert about this feedback was emailed.', null=True, verbose_name='urgent alert sent'),
+            model_name="feedback",
+            name="alerted_at",
+            field=models.DateTimeField(
+                blank=True,
+                editable=False,
+                help_text="When the urgent alert about this feedback was emailed.",
+                null=True,
+                verbose_name="urgent alert sent",
+            ),
         ),
         migrations.AddField(
-            model_name='feedback',
-            name='mail_failures',
-            field=models.PositiveSmallIntegerField(default=0, editable=False, help_text='Attempts to email the team about it that failed in a row; 0 once sent.', verbose_name='failed mail attempts'),
+            model_name="feedback",
+            name="mail_failures",
+            field=models.PositiveSmallIntegerField(
+                default=0,
+                editable=False,
+                help_text="Attempts to email the team about it that failed in a row; 0 once sent.",
+                verbose_name="failed mail attempts",
+            ),
         ),
         migrations.AddField(
-            model_name='feedback',
-            name='notified_at',
-            field=models.DateTimeField(blank=True, editable=False, help_text="When the team's notification about this feedback was emailed.", null=True, verbose_name='team told'),
+            model_name="feedback",
+            name="notified_at",
+            field=models.DateTimeField(
+                blank=True,
+                editable=False,
+                help_text="When the team's notification about this feedback was emailed.",
+                null=True,
+                verbose_name="team told",
+            ),
         ),
         migrations.AddField(
-            model_name='feedback',
-            name='spam_reason',
-            field=models.CharField(blank=True, help_text='Why the site filed this as spam when it arrived (empty if it did not). Spam is never emailed to the team and is deleted after FEEDBACK_SPAM_DAYS.', max_length=200),
+            model_name="feedback",
+            name="spam_reason",
+            field=models.CharField(
+                blank=True,
+                help_text="Why the site filed this as spam when it arrived (empty if it did not). Spam is never emailed to the team and is deleted after FEEDBACK_SPAM_DAYS.",
+                max_length=200,
+            ),
         ),
         migrations.AddField(
-            model_name='feedback',
-            name='submission_digest',
-            field=models.CharField(blank=True, editable=False, max_length=64, null=True, unique=True),
+            model_name="feedback",
+            name="submission_digest",
+            field=models.CharField(
+                blank=True, editable=False, max_length=64, null=True, unique=True
+            ),
         ),
     ]

@@ -29,8 +29,7 @@ def feedback_form(context, page):
         "crisis_line": context.get("crisis_line"),
         # After urgent feedback (sent, or refused with its words kept) the crisis box
         # comes first and replaces the usual line above the form.
-        "crisis_box": context.get("feedback_crisis")
-        or any("crisis" in m.tags for m in messages),
+        "crisis_box": context.get("feedback_crisis") or any("crisis" in m.tags for m in messages),
     }
 
 

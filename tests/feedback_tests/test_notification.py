@@ -19,9 +19,7 @@ def _team(settings):
     settings.DEFAULT_FROM_EMAIL = "site@network.example"
 
 
-def test_new_feedback_sends_one_email_to_the_team_after_it_is_committed(
-    page, mailoutbox
-):
+def test_new_feedback_sends_one_email_to_the_team_after_it_is_committed(page, mailoutbox):
     data = {
         "name": "Sam Kay",
         "comments": "Please cite the 2023 trial.",
@@ -48,9 +46,7 @@ def test_new_feedback_sends_one_email_to_the_team_after_it_is_committed(
     assert "https://network.example/admin/feedback/feedback/?status__exact=new" in message.body
 
 
-def test_the_count_is_of_all_feedback_still_waiting_for_review(
-    page, mailoutbox
-):
+def test_the_count_is_of_all_feedback_still_waiting_for_review(page, mailoutbox):
     Feedback.objects.create(page=page, name="A", comments="Old, seen.", status="reviewed")
     Feedback.objects.create(page=page, name="B", comments="Waiting.")
     submit_feedback(page=page, data={"name": "Sam", "comments": "Hi."})
@@ -58,9 +54,7 @@ def test_the_count_is_of_all_feedback_still_waiting_for_review(
     assert "New feedback waiting for review: 2" in mailoutbox[0].body
 
 
-def test_with_full_text_allowed_the_email_carries_what_the_visitor_sent(
-    page, settings, mailoutbox
-):
+def test_with_full_text_allowed_the_email_carries_what_the_visitor_sent(page, settings, mailoutbox):
     settings.FEEDBACK_NOTIFY_FULL_TEXT = True
     data = {
         "name": "Sam Kay",
@@ -76,9 +70,7 @@ def test_with_full_text_allowed_the_email_carries_what_the_visitor_sent(
     assert "New feedback waiting for review: 1" in body
 
 
-def test_posting_the_form_sends_the_email(
-    client, page, submit_url, mailoutbox
-):
+def test_posting_the_form_sends_the_email(client, page, submit_url, mailoutbox):
     response = client.post(submit_url, form_data(page))
     run_due_jobs()
     assert response.status_code == HTTPStatus.FOUND
@@ -103,9 +95,7 @@ def test_a_mail_failure_never_reaches_the_visitor_and_is_logged_by_the_worker(
     assert record.exc_info[0] is smtplib.SMTPServerDisconnected
 
 
-def test_no_email_is_attempted_when_nobody_is_to_be_told(
-    page, settings, mailoutbox
-):
+def test_no_email_is_attempted_when_nobody_is_to_be_told(page, settings, mailoutbox):
     settings.FEEDBACK_NOTIFY_EMAILS = []
     submit_feedback(page=page, data={"name": "Sam", "comments": "Hi."})
     run_due_jobs()
@@ -113,9 +103,7 @@ def test_no_email_is_attempted_when_nobody_is_to_be_told(
     assert Feedback.objects.count() == 1
 
 
-def test_newlines_in_visitor_fields_cannot_reach_a_header(
-    page, settings, mailoutbox
-):
+def test_newlines_in_visitor_fields_cannot_reach_a_header(page, settings, mailoutbox):
     settings.FEEDBACK_NOTIFY_FULL_TEXT = True  # the visitor's text is in the email
     hostile = "Eve\r\nBcc: victim@evil.example\r\nSubject: free pills"
     data = {"name": hostile, "username": hostile, "email": "", "comments": hostile}
@@ -135,9 +123,7 @@ def test_the_form_refuses_a_newline_in_the_name(client, page, submit_url, mailou
     assert mailoutbox == []
 
 
-def test_a_page_title_with_a_line_break_still_gives_a_one_line_subject(
-    page, mailoutbox
-):
+def test_a_page_title_with_a_line_break_still_gives_a_one_line_subject(page, mailoutbox):
     page.title = "Cost\nand insurance"
     page.save()
     submit_feedback(page=page, data={"name": "Sam", "comments": "Hi."})

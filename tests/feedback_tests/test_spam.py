@@ -42,12 +42,17 @@ HAM = [
     "Maybe mention that some clinics offer payment plans",
 ]
 HELD_OUT_SPAM = ["Order cheap pills now at the best price online", "Claim your free prize now"]
-HELD_OUT_HAM = ["The section on insurance could mention payment plans", "Thank you for the dosing page"]
+HELD_OUT_HAM = [
+    "The section on insurance could mention payment plans",
+    "Thank you for the dosing page",
+]
 
 
 def mark(texts, status, reviewer):
     for text in texts:
-        make_feedback(comments=text, status=status, reviewed_by=reviewer, reviewed_at=timezone.now())
+        make_feedback(
+            comments=text, status=status, reviewed_by=reviewer, reviewed_at=timezone.now()
+        )
 
 
 def test_a_classifier_trained_from_marks_classifies_held_out_messages():

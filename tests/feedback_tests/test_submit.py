@@ -296,9 +296,7 @@ def assert_thanked_and_kept_as_spam(client, response, page, reason):
     assert feedback.comments == "The cost section should mention sliding-scale clinics."
 
 
-def test_filled_honeypot_is_kept_as_spam_with_its_reason(
-    client, page, submit_url, settings
-):
+def test_filled_honeypot_is_kept_as_spam_with_its_reason(client, page, submit_url, settings):
     settings.FEEDBACK_NOTIFY_EMAILS = ["team@network.example"]
     response = client.post(submit_url, form_data(page, honeypot="http://spam.example"))
     assert_thanked_and_kept_as_spam(client, response, page, "honeypot filled")

@@ -10,7 +10,7 @@ from feedback.urgency import find_urgent_phrases
 from feedback.views import THANKS
 from pages.models import SiteSettings
 from tests.conftest import make_page
-from tests.feedback_tests.conftest import form_data, run_due_jobs, make_feedback
+from tests.feedback_tests.conftest import form_data, make_feedback, run_due_jobs
 
 STARTER = ["suicide", "kill myself", "self harm", "want to die", "end my life", "overdose"]
 URGENT_COMMENT = "Honestly some days I want to die. The dosing section is unclear."
