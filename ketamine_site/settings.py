@@ -166,12 +166,13 @@ _smtp_options = {
     "use_tls": env.bool("EMAIL_USE_TLS", default=False),
     "timeout": env.int("EMAIL_TIMEOUT", default=10),
 }
-MAILERS = {
-    "default": {
-        "BACKEND": _email_backend,
-        "OPTIONS": _smtp_options if _email_backend.endswith(".smtp.EmailBackend") else {},
-    }
-}
+_mail_options = {}
+if _email_backend.endswith(".smtp.EmailBackend"):
+    _mail_options = _smtp_options
+elif _email_backend.endswith(".filebased.EmailBackend"):
+    # One file per message in EMAIL_FILE_PATH: for trying the worker out, and its test.
+    _mail_options = {"file_path": env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "sent-mail"))}
+MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _mail_options}}
 # Background jobs (notification mail) are rows in the database, in the same
 # transaction as the feedback they are about; `manage.py db_worker` runs them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
