@@ -1,6 +1,6 @@
--- The feedback journey for wrk: each connection GETs the page, reads the CSRF token,
--- its cookie, the signed timestamp and the form's address from it, then POSTs a
--- valid critique whose comments carry a unique marker, and starts again.
+-- The feedback journey for wrk: each connection GETs the page, reads the page's
+-- revision and the form's address from it (the form carries nothing per visitor),
+-- then POSTs a valid critique whose comments carry a unique marker, and starts again.
 -- Run with one connection per thread (-tN -cN): wrk keeps one Lua state per thread,
 -- so each state then follows exactly one visitor's GET, POST, GET, POST...
 
@@ -28,17 +28,18 @@ function request()
   if posting then
     sent = sent + 1
     local body = table.concat({
-      "csrfmiddlewaretoken=" .. form_encode(csrf),
-      "timestamp=" .. form_encode(timestamp),
+      "revision=" .. form_encode(revision),
+      "seconds_open=",
       "honeypot=",
       "username=",
       "email=",
       "name=Bench",
       "comments=" .. form_encode(string.format("bench %s %d %d", run, id, sent)),
     }, "&")
+    -- What a browser sends with a form posted from the site's own page.
     return wrk.format("POST", action, {
       ["Content-Type"] = "application/x-www-form-urlencoded",
-      ["Cookie"] = "csrftoken=" .. cookie,
+      ["Sec-Fetch-Site"] = "same-origin",
     }, body)
   end
   return wrk.format("GET", page)
@@ -50,12 +51,10 @@ function response(status, headers, body)
     posting = false
     return
   end
-  local set_cookie = headers["Set-Cookie"] or ""
-  cookie = set_cookie:match("csrftoken=([^;]+)") or cookie
-  csrf = body:match('name="csrfmiddlewaretoken" value="([^"]+)"')
-  timestamp = body:match('name="timestamp" value="([^"]+)"')
+  local field = body:match('<input type="hidden" name="revision"[^>]*>')
+  revision = field and (field:match('value="(%d*)"') or "")
   action = body:match('<form class="feedback%-form" method="post" action="([^"#]+)')
-  if status == 200 and csrf and timestamp and action and cookie then
+  if status == 200 and revision and action then
     posting = true
   else
     failed_gets = failed_gets + 1

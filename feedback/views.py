@@ -53,15 +53,14 @@ def submit(request, page_id):
 def take_post(request, page_id):
     page = visible_page_or_404(request, page_id)
     form = FeedbackForm(request.POST, page=page)
-    crisis = is_urgent_text(form.raw("comments"))
     if origin.is_cross_site(request):
-        return refuse(request, page, form, crisis, HTTPStatus.FORBIDDEN, notice=CROSS_SITE)
+        return refuse(request, page, form, HTTPStatus.FORBIDDEN, notice=CROSS_SITE)
     if not page.accepts_feedback:
-        return refuse(request, page, form, crisis, HTTPStatus.FORBIDDEN)
+        return refuse(request, page, form, HTTPStatus.FORBIDDEN)
     if not form.is_valid():
-        return refuse(request, page, form, crisis, HTTPStatus.BAD_REQUEST)
+        return refuse(request, page, form, HTTPStatus.BAD_REQUEST)
     if not ratelimit.allow(request):
-        return rate_limited(request, page, form, crisis)
+        return rate_limited(request, page, form)
     outcome = submit_feedback(
         page=page,
         data=form.cleaned_data,
@@ -91,15 +90,17 @@ def never_cached(response):
     return response
 
 
-def refuse(request, page, form, crisis, status, *, notice=""):
-    """The whole page again, with this bound form (input and errors) at its foot."""
+def refuse(request, page, form, status, *, notice=""):
+    """The whole page again, with this bound form (input and errors) at its foot;
+    the crisis resources first when the comments use urgent words."""
+    crisis = is_urgent_text(form.raw("comments"))
     context = {"feedback_form": form, "feedback_crisis": crisis, "feedback_notice": notice}
     response = render_page(request, page, extra_context=context)
     response.status_code = status
     return never_cached(response)
 
 
-def rate_limited(request, page, form, crisis):
+def rate_limited(request, page, form):
     """429: nothing kept, the comments shown back to copy, and another way to send them."""
     window = settings.FEEDBACK_RATE_WINDOW
     context = {
@@ -107,7 +108,7 @@ def rate_limited(request, page, form, crisis):
         "comments": form.cleaned_data["comments"],
         "feedback_email": settings.FEEDBACK_EMAIL,
         "retry_minutes": math.ceil(window / 60),
-        "crisis": crisis,
+        "crisis": is_urgent_text(form.cleaned_data["comments"]),
     }
     response = render(
         request, "feedback/rate_limited.html", context, status=HTTPStatus.TOO_MANY_REQUESTS
