@@ -95,11 +95,11 @@ class FeedbackForm(forms.ModelForm):
         seconds = self.seconds_open_value()
         if seconds is not None and seconds < settings.FEEDBACK_MIN_SECONDS:
             reasons.append(f"sent {max(seconds, 0):.1f} s after the page loaded")
+        # A missing field is not held against anyone: a page rendered before the field
+        # existed (an open tab, a cached copy) sends none.
         revision = self.raw("revision").strip()
-        if (
-            self.add_prefix("revision") not in self.data
-            or (revision and self.read_version_id is None)
-            or (self.raw("seconds_open") and self.seconds_open_value() is None)
+        if (revision and self.read_version_id is None) or (
+            self.raw("seconds_open") and self.seconds_open_value() is None
         ):
             reasons.append("hidden field altered")
         return reasons
