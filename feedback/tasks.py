@@ -53,9 +53,11 @@ def send_notifications(*, feedback_id, attempt=1):
     feedback = Feedback.objects.filter(pk=feedback_id).first()
     if feedback is None or feedback.status == Feedback.Status.SPAM:
         return "nothing to send"  # erased, purged or filed as spam since
-    alert_due = feedback.is_urgent and feedback.alerted_at is None
+    alert_due = bool(
+        feedback.is_urgent and feedback.alerted_at is None and settings.FEEDBACK_URGENT_EMAILS
+    )
     try:
-        if alert_due and settings.FEEDBACK_URGENT_EMAILS:
+        if alert_due:
             send_urgent_alert(feedback=feedback)
             stamp(feedback, "alerted_at")
             alert_due = False
@@ -76,7 +78,8 @@ def send_notifications(*, feedback_id, attempt=1):
                 feedback, attempt=attempt + 1, run_after=timezone.now() + retry_wait(attempt)
             )
         raise  # recorded as a failed job, with its traceback
-    Feedback.objects.filter(pk=feedback.pk).update(mail_failures=0)
+    if feedback.mail_failures:  # earlier attempts failed; this one got everything out
+        Feedback.objects.filter(pk=feedback.pk).update(mail_failures=0)
     return "sent"
 
 

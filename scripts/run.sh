@@ -13,6 +13,9 @@ port="${PORT:-8000}"
 .venv/bin/python manage.py requeue_stuck_jobs
 .venv/bin/python manage.py db_worker &
 worker=$!
-trap 'kill "$worker" 2>/dev/null; wait "$worker" 2>/dev/null' EXIT INT TERM
 echo "Serving on http://127.0.0.1:$port  (admin: http://127.0.0.1:$port/admin/ after 'make superuser')"
-.venv/bin/python manage.py runserver "127.0.0.1:$port"
+.venv/bin/python manage.py runserver "127.0.0.1:$port" &
+server=$!
+# `wait` returns as soon as a signal arrives, so Ctrl-C or a kill stops both at once.
+trap 'kill "$server" "$worker" 2>/dev/null; wait' EXIT INT TERM
+wait "$server"
