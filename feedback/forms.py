@@ -77,9 +77,12 @@ class FeedbackForm(forms.ModelForm):
     def read_version_id(self):
         """The revision the visitor was reading (a Version pk of this page), or None."""
         value = self.raw("revision").strip()
-        if not value.isdigit() or not versions_of(self.page.pk).filter(pk=value).exists():
+        if not value.isdigit():
             return None
-        return int(value)
+        # Usually the newest, which is cached per page save: no query then.
+        if int(value) == latest_version_id(self.page):
+            return int(value)
+        return int(value) if versions_of(self.page.pk).filter(pk=value).exists() else None
 
     def seconds_open_value(self):
         try:

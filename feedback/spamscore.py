@@ -12,13 +12,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max
 
 from .models import Feedback
 from .urgency import find_urgent_phrases, normalise
 
 LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
 CACHE_KEY = "feedback:spam-classifier"
+RETRAIN_SECONDS = 60
 
 
 def content_reasons(comments):
@@ -81,19 +81,22 @@ def marked():
 def classifier():
     """The classifier trained from reviewers' marks, or None until there are enough.
 
-    Kept in the cache under a stamp of the marks (how many, and the latest), so it is
-    trained again only after a reviewer changed something.
+    Kept in the cache for RETRAIN_SECONDS, so a post costs no query for it; a mark
+    counts from the next training.
     """
-    stamp = marked().aggregate(count=Count("pk"), latest=Max("reviewed_at"))
-    key = f"{CACHE_KEY}:{stamp['count']}:{stamp['latest'] and stamp['latest'].timestamp()}"
-    found = cache.get(key)
+    found = cache.get(CACHE_KEY)
     if found is None:
         spam = list(marked().filter(status=Feedback.Status.SPAM).values_list("comments", flat=True))
         ham = list(marked().exclude(status=Feedback.Status.SPAM).values_list("comments", flat=True))
         enough = min(len(spam), len(ham)) >= settings.FEEDBACK_SPAM_MIN_MARKS
         found = {"model": Classifier.train(spam, ham) if enough else None}
-        cache.set(key, found, 60 * 60 * 24)
+        cache.set(CACHE_KEY, found, RETRAIN_SECONDS)
     return found["model"]
+
+
+def reset():
+    """Forget the trained classifier: the next post trains it again from the marks."""
+    cache.delete(CACHE_KEY)
 
 
 def learnt_reason(comments):

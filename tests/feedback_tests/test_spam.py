@@ -53,6 +53,7 @@ def mark(texts, status, reviewer):
         make_feedback(
             comments=text, status=status, reviewed_by=reviewer, reviewed_at=timezone.now()
         )
+    spamscore.reset()  # in use, new marks count from the next training, within a minute
 
 
 def test_a_classifier_trained_from_marks_classifies_held_out_messages():
@@ -75,6 +76,15 @@ def test_new_feedback_the_learnt_score_calls_spam_is_filed_as_spam_with_the_scor
     assert spam.spam_reason.startswith("likely spam, score 0.9")
     assert ham.status == Feedback.Status.NEW and ham.spam_reason == ""
     assert DBTaskResult.objects.count() == 1  # only the person's feedback is mailed about
+
+
+def test_the_classifier_is_trained_again_once_forgotten_not_on_every_post(page, reviewer):
+    mark(SPAM, Feedback.Status.SPAM, reviewer)
+    assert spamscore.classifier() is None  # no kept feedback marked yet
+    make_feedback(comments=HAM[0], status="reviewed", reviewed_by=reviewer)
+    assert spamscore.classifier() is None  # still the cached answer
+    mark(HAM, Feedback.Status.REVIEWED, reviewer)
+    assert spamscore.classifier() is not None
 
 
 def test_the_score_waits_for_enough_marks_and_ignores_spam_nobody_reviewed(page, reviewer):
