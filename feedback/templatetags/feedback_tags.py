@@ -1,7 +1,12 @@
+from urllib.parse import urlencode
+
 from django import template
 from django.conf import settings
+from django.db.models import Count, Q
+from django.urls import reverse
 
 from ..forms import FeedbackForm
+from ..models import Feedback
 
 register = template.Library()
 
@@ -43,13 +48,7 @@ def feedback_inbox_counts(context):
 
 
 def inbox_counts():
-    from urllib.parse import urlencode
-
-    from django.db.models import Count, Q
-    from django.urls import reverse
-
-    from ..models import Feedback
-
+    """New, urgent-and-new, spam and failing-mail counts, in one query, with their lists."""
     new, spam = Feedback.Status.NEW, Feedback.Status.SPAM
     figures = Feedback.objects.aggregate(
         new=Count("pk", filter=Q(status=new)),
