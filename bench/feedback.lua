@@ -1,5 +1,5 @@
--- The feedback journey for wrk: each connection GETs the page, reads the form's hidden
--- fields (a CSRF token and its cookie, where the page has them) and address from it,
+-- The feedback journey for wrk: each connection GETs the page, reads the page's
+-- revision and the form's address from it (the form carries nothing per visitor),
 -- then POSTs a valid critique whose comments carry a unique marker, and starts again.
 -- Run with one connection per thread (-tN -cN): wrk keeps one Lua state per thread,
 -- so each state then follows exactly one visitor's GET, POST, GET, POST...
@@ -28,17 +28,19 @@ function request()
   if posting then
     sent = sent + 1
     local body = table.concat({
-      "csrfmiddlewaretoken=" .. form_encode(csrf or ""),
-      "timestamp=" .. form_encode(timestamp or ""),
+      "revision=" .. form_encode(revision),
+      "seconds_open=",
       "honeypot=",
       "username=",
       "email=",
       "name=Bench",
       "comments=" .. form_encode(string.format("bench %s %d %d", run, id, sent)),
     }, "&")
-    local headers = {["Content-Type"] = "application/x-www-form-urlencoded"}
-    if cookie then headers["Cookie"] = "csrftoken=" .. cookie end
-    return wrk.format("POST", action, headers, body)
+    -- What a browser sends with a form posted from the site's own page.
+    return wrk.format("POST", action, {
+      ["Content-Type"] = "application/x-www-form-urlencoded",
+      ["Sec-Fetch-Site"] = "same-origin",
+    }, body)
   end
   return wrk.format("GET", page)
 end
@@ -49,12 +51,10 @@ function response(status, headers, body)
     posting = false
     return
   end
-  local set_cookie = headers["Set-Cookie"] or ""
-  cookie = set_cookie:match("csrftoken=([^;]+)") or cookie
-  csrf = body:match('name="csrfmiddlewaretoken" value="([^"]+)"')
-  timestamp = body:match('name="timestamp" value="([^"]+)"')
+  local field = body:match('<input type="hidden" name="revision"[^>]*>')
+  revision = field and (field:match('value="(%d*)"') or "")
   action = body:match('<form class="feedback%-form" method="post" action="([^"#]+)')
-  if status == 200 and action then
+  if status == 200 and revision and action then
     posting = true
   else
     failed_gets = failed_gets + 1

@@ -39,7 +39,8 @@ def stored(run):
     rows = Feedback.objects.filter(comments__startswith=f"bench {run} ")
     repeated = rows.values("comments").annotate(n=Count("pk")).filter(n__gt=1).count()
     return {"stored": rows.count(), "distinct": rows.values("comments").distinct().count(),
-            "repeated": repeated}  # fmt: skip
+            "repeated": repeated, "spam": rows.filter(status="spam").count(),
+            "notified": rows.filter(notified_at__isnull=False).count()}  # fmt: skip
 
 
 if __name__ == "__main__":

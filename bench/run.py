@@ -326,10 +326,16 @@ def bench_database(label, database_url, workdir):
             print(f"   {name}: {path}", flush=True)
             rows[name] = measure(path)
         side = side_by_side(workdir)
-        print("   feedback journey: GET + POST", flush=True)
-        journey = feedback_journey(database_url)
+        journey, slow_smtp = queue_journeys(database_url, workdir / f"worker-{label}.log")
     cache_url = django_env(database_url)["CACHE_URL"]
-    return {"rows": rows, "side": side, "sizes": sizes, "journey": journey, "cache": cache_url}
+    return {
+        "rows": rows,
+        "side": side,
+        "sizes": sizes,
+        "journey": journey,
+        "slow_smtp": slow_smtp,
+        "cache": cache_url,
+    }
 
 
 def feedback_journey(database_url):
@@ -360,6 +366,81 @@ def feedback_journey(database_url):
         lost=max(0, accepted - counts["stored"]),
     )
     return row
+
+
+# The slow SMTP stub waits this long before greeting each connection.
+SLOW_SMTP_SECONDS = float(os.environ.get("BENCH_SLOW_SMTP_SECONDS", "3"))
+
+
+@contextmanager
+def db_worker(database_url, log_path, **extra_env):
+    """`manage.py db_worker`, sending the journey's notification mail, until the block ends."""
+    env = django_env(database_url, **extra_env)
+    with open(log_path, "ab") as log:
+        worker = subprocess.Popen(
+            [str(VENV / "python"), "manage.py", "db_worker", "--interval", "0.5"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        yield worker
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            worker.kill()  # a job still waiting on the slow mail server
+            worker.wait()
+
+
+def queue_journeys(database_url, log_path):
+    """The feedback journey with a worker sending the queued mail: first to a mailer that
+    drops it, then to an SMTP server that waits SLOW_SMTP_SECONDS before each greeting
+    (a post's time must not include any of that)."""
+    print("   feedback journey: GET + POST, worker running", flush=True)
+    with db_worker(database_url, log_path):
+        journey = feedback_journey(database_url)
+    print(f"   feedback journey: mail server answering after {SLOW_SMTP_SECONDS:g} s", flush=True)
+    from bench.slow_smtp import SlowSmtpServer
+
+    smtp = SlowSmtpServer(SLOW_SMTP_SECONDS)
+    smtp_env = {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp.port),
+        "EMAIL_TIMEOUT": str(int(SLOW_SMTP_SECONDS * 4)),
+    }
+    with db_worker(database_url, log_path, **smtp_env):
+        slow = feedback_journey(database_url)
+    smtp.stop()
+    slow.update(smtp_connections=smtp.connections, smtp_messages=smtp.messages)
+    return journey, slow
+
+
+def print_queue(result):
+    """The journey beside the same journey with a slow mail server, in one table."""
+    rows = {"mail dropped": result["journey"], "slow SMTP": result["slow_smtp"]}
+    print(
+        f"| {'journey, worker running':<24} | {'pairs/s':>7} | {'p50 ms':>7} | {'p99 ms':>7} "
+        f"| {'accepted':>8} | {'stored':>6} | {'twice':>5} | {'lost':>4} | {'spam':>4} "
+        f"| {'mailed':>6} |"
+    )
+    print(f"|{'-' * 26}|{'-' * 8}:|{'-' * 8}:|{'-' * 8}:|{'-' * 9}:|{'-' * 7}:|{'-' * 6}:|"
+          f"{'-' * 5}:|{'-' * 5}:|{'-' * 7}:|")  # fmt: skip
+    for name, row in rows.items():
+        print(
+            f"| {name:<24} | {row['pairs']:>7.0f} | {row['p50']:>7.2f} | {row['p99']:>7.2f} "
+            f"| {row['accepted']:>8} | {row['stored']:>6} | {row['repeated']:>5} "
+            f"| {row['lost']:>4} | {row['spam']:>4} | {row['notified']:>6} |"
+        )
+    slow = result["slow_smtp"]
+    print(
+        f"slow SMTP: the stub waited {SLOW_SMTP_SECONDS:g} s before each greeting and took "
+        f"{slow['smtp_messages']} messages over {slow['smtp_connections']} connections; "
+        "the rest wait in the queue"
+    )
 
 
 def print_table(label, result):
@@ -446,6 +527,7 @@ def main():
     print(f"1-minute load average before the run: {load_before:.2f}")
     for label, result in results.items():
         print_table(label, result)
+        print_queue(result)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from reversion.models import Version
 from pages import revisions
 from pages.admin import register_list_column
 
-from . import insight, reader_saw
+from . import insight, reader_saw, services
 from .audit import clear_urgent, record_access
 from .forms import InsightForm
 from .models import AccessLog, Feedback, UrgentPhrase, names_feedback
@@ -108,6 +108,21 @@ def highlight_phrases(text, phrases):
     return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped
 
 
+class MailFilter(admin.SimpleListFilter):
+    """Feedback whose notification mail failed: waiting for a retry, or given up."""
+
+    title = "notification mail"
+    parameter_name = "mail"
+
+    def lookups(self, request, model_admin):
+        return [("failing", "Failing")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "failing":
+            return queryset.filter(mail_failures__gt=0)
+        return queryset
+
+
 @admin.register(Feedback)
 class FeedbackAdmin(admin.ModelAdmin):
     """The reviewers' inbox: what visitors sent stays as sent; staff set status and note.
@@ -122,6 +137,7 @@ class FeedbackAdmin(admin.ModelAdmin):
     list_filter = [
         "status",
         "is_urgent",
+        MailFilter,
         ("page", admin.RelatedOnlyFieldListFilter),
         "submitted_at",
     ]
@@ -150,6 +166,10 @@ class FeedbackAdmin(admin.ModelAdmin):
         "reviewed_by",
         "reviewed_at",
         "first_reviewed_at",
+        "spam_reason",
+        "notified_at",
+        "alerted_at",
+        "mail_failures",
         "reader_saw",
     ]
     # The visitor's words first, in full; then who sent them, the review, and the page.
@@ -168,12 +188,20 @@ class FeedbackAdmin(admin.ModelAdmin):
                     "reviewed_by",
                     "reviewed_at",
                     "first_reviewed_at",
+                    "spam_reason",
                 ]
+            },
+        ),
+        (
+            "Notification mail",
+            {
+                "classes": ["collapse"],
+                "fields": ["notified_at", "alerted_at", "mail_failures"],
             },
         ),
         ("What the reader saw", {"fields": ["reader_saw", "addressed_in_version"]}),
     ]
-    actions = ["mark_reviewed", "archive", "mark_spam", "export_csv"]
+    actions = ["mark_reviewed", "archive", "mark_spam", "mark_not_spam", "export_csv"]
 
     class Media:
         css = {"all": ["css/admin-pages.css", "css/admin-feedback.css"]}
@@ -438,6 +466,19 @@ class FeedbackAdmin(admin.ModelAdmin):
     def mark_spam(self, request, queryset):
         self._set_status(request, queryset, Feedback.Status.SPAM)
 
+    @admin.action(description="Not spam: back to new, and tell the team", permissions=["change"])
+    def mark_not_spam(self, request, queryset):
+        """Spam a reviewer judged wrongly: new again, and mailed about as it should have been."""
+        restored = list(queryset.filter(status=Feedback.Status.SPAM).select_related(None))
+        count = services.restore_from_spam(queryset=queryset, reviewer=request.user)
+        LogEntry.objects.log_actions(
+            user_id=request.user.pk,
+            queryset=restored,
+            action_flag=CHANGE,
+            change_message="Marked as not spam (bulk action): back to New.",
+        )
+        self.message_user(request, f"{count} feedback moved from spam back to new.")
+
     @admin.action(description="Export selected feedback as CSV", permissions=["view"])
     def export_csv(self, request, queryset):
         """A spreadsheet-safe CSV of the selected feedback, oldest first."""
@@ -575,7 +616,7 @@ CSV_FIELDS = [
     ("comments", lambda feedback, numbers: feedback.comments),
     ("status", lambda feedback, numbers: feedback.get_status_display()),
     ("urgent", lambda feedback, numbers: "yes" if feedback.is_urgent else "no"),
-    # The "spam reason" column goes here, once feedback has that field.
+    ("spam reason", lambda feedback, numbers: feedback.spam_reason),
     ("staff note", lambda feedback, numbers: feedback.staff_note),
     (
         "reviewed by",

@@ -1,51 +1,33 @@
-import enum
 import re
-import time
 from functools import cached_property
 
 from django import forms
 from django.conf import settings
-from django.core import signing
 
 from pages.models import Page
-from pages.revisions import latest_version_id
+from pages.revisions import latest_version_id, versions_of
 
 from .models import Feedback
-
-SIGNING_SALT = "feedback.forms.FeedbackForm.timestamp"
 
 # C0 controls and DEL/C1, which no keyboard types; comments may keep tab and line breaks
 # (browsers send line breaks as CR LF).
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 CONTROL_CHARACTERS_EXCEPT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
-def make_token(page, *, issued_at=None, version_id=None):
-    """A signed note of which page the form belongs to, when it was handed out, and
-    which saved revision of the page (a reversion Version pk, or None) was on screen."""
-    return token_for(page.pk, issued_at=issued_at, version_id=version_id)
-
-
-def token_for(page_pk, *, issued_at=None, version_id=None):
-    issued_at = time.time() if issued_at is None else issued_at
-    payload = {"page": page_pk, "at": int(issued_at), "v": version_id}
-    return signing.dumps(payload, salt=SIGNING_SALT)
-
-
-class Token(enum.Enum):
-    FRESH = "fresh"
-    TOO_FAST = "too fast"
-    EXPIRED = "expired"
-    FORGED = "forged"
+# Bidirectional embeddings, overrides and isolates: in a name they can make the admin
+# show text in another order than it was typed ("Trojan Source").
+BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+# Zero-width spaces, the word joiner and the byte-order mark: invisible, so two names
+# that look the same could differ. Dropped from names. (The zero-width joiner and
+# non-joiner stay: Persian, Indic scripts and emoji need them.)
+ZERO_WIDTH = re.compile(r"[\u200b\u2060\ufeff]")
 
 
 class FeedbackForm(forms.ModelForm):
-    """The critique form at the foot of a page.
+    """The critique form at the foot of a page: the same bytes for every visitor.
 
-    `is_valid()` answers for the person: their four fields, and whether the form
-    is still fresh. `is_bot()` answers whether the post looks automated (honeypot
-    filled, posted implausibly fast, or a missing or altered signature); the view
-    then keeps nothing and answers as if all went well.
+    `is_valid()` answers for the person: their four fields. `spam_reasons()` says
+    why the post looks automated (honeypot filled, sent implausibly fast, a hidden
+    field altered); such a post is still kept, as spam.
     """
 
     honeypot = forms.Field(
@@ -53,7 +35,11 @@ class FeedbackForm(forms.ModelForm):
         required=False,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
-    timestamp = forms.Field(required=False, widget=forms.HiddenInput)
+    # The page's newest saved revision when it was rendered: the same for every visitor.
+    revision = forms.Field(required=False, widget=forms.HiddenInput)
+    # Filled by static/js/feedback.js with the seconds the page was open; empty
+    # without JavaScript, which is never held against anyone.
+    seconds_open = forms.Field(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Feedback
@@ -78,72 +64,71 @@ class FeedbackForm(forms.ModelForm):
     def __init__(self, data=None, *args, page, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.page = page
-        self.version_id = None
-        if not self.is_bound:  # a bound form sends back the token it came with
-            self.version_id = latest_version_id(page)
-            self.fields["timestamp"].initial = make_token(page, version_id=self.version_id)
+        if not self.is_bound:
+            self.fields["revision"].initial = latest_version_id(page) or ""
         # The browser would silently cut a longer paste at maxlength; the server's
         # "too long" message keeps the whole text for the visitor to shorten.
         self.fields["comments"].widget.attrs.pop("maxlength", None)
 
-    @cached_property
-    def payload(self):
-        """The signed data this form came back with, or None if missing or altered."""
-        value = self.data.get(self.add_prefix("timestamp"), "")
-        try:
-            payload = signing.loads(value, salt=SIGNING_SALT)
-        except signing.BadSignature:
-            return None
-        return payload if isinstance(payload, dict) else None
+    def raw(self, field):
+        return str(self.data.get(self.add_prefix(field), ""))
 
-    @property
+    @cached_property
     def read_version_id(self):
-        """The revision the visitor was reading when the form was rendered (a Version pk).
+        """The revision the visitor was reading (a Version pk of this page), or None."""
+        value = self.raw("revision").strip()
+        if not value.isdigit():
+            return None
+        # Usually the newest, which is cached per page save: no query then.
+        if int(value) == latest_version_id(self.page):
+            return int(value)
+        return int(value) if versions_of(self.page.pk).filter(pk=value).exists() else None
 
-        Signed with the timestamp, so it cannot be altered; None if unknown.
-        """
-        version_id = (self.payload or {}).get("v")
-        return version_id if isinstance(version_id, int) else None
-
-    @cached_property
-    def token(self):
-        """How the signed timestamp this form came back with compares to now."""
+    def seconds_open_value(self):
         try:
-            belongs_here = self.payload["page"] == self.page.pk
-            age = time.time() - float(self.payload["at"])
-        except (KeyError, TypeError, ValueError):
-            return Token.FORGED
-        if not belongs_here:
-            return Token.FORGED
-        if age < settings.FEEDBACK_MIN_SECONDS:
-            return Token.TOO_FAST
-        if age > settings.FEEDBACK_MAX_AGE_SECONDS:
-            return Token.EXPIRED
-        return Token.FRESH
+            return float(self.raw("seconds_open"))
+        except ValueError:
+            return None  # not measured: no script ran
 
-    def is_bot(self):
-        """True if the post looks automated: the person's data is then not looked at.
-
-        A missing or altered signature counts as a bot, not as an old form: a
-        browser sends back the hidden field exactly as we rendered it, and a key
-        rotation keeps old signatures valid through SECRET_KEY_FALLBACKS, so no
-        person's post lands here.
-        """
-        if self.data.get(self.add_prefix("honeypot")):
-            return True
-        return self.token in (Token.FORGED, Token.TOO_FAST)
+    def spam_reasons(self):
+        """Why this post looks automated, from the form's hidden parts; empty for a person."""
+        reasons = []
+        if self.raw("honeypot"):
+            reasons.append("honeypot filled")
+        seconds = self.seconds_open_value()
+        if seconds is not None and seconds < settings.FEEDBACK_MIN_SECONDS:
+            reasons.append(f"sent {max(seconds, 0):.1f} s after the page loaded")
+        # A missing field is not held against anyone: a page rendered before the field
+        # existed (an open tab, a cached copy) sends none.
+        revision = self.raw("revision").strip()
+        if (revision and self.read_version_id is None) or (
+            self.raw("seconds_open") and self.seconds_open_value() is None
+        ):
+            reasons.append("hidden field altered")
+        return reasons
 
     def clean_username(self):
-        return self._without_control_characters("username", CONTROL_CHARACTERS)
+        return self._clean_name_like("username")
 
     def clean_name(self):
-        return self._without_control_characters("name", CONTROL_CHARACTERS)
+        return self._clean_name_like("name")
 
     def clean_email(self):
         return self._without_control_characters("email", CONTROL_CHARACTERS)
 
     def clean_comments(self):
         return self._without_control_characters("comments", CONTROL_CHARACTERS_EXCEPT_LINES)
+
+    def _clean_name_like(self, field):
+        value = ZERO_WIDTH.sub("", self._without_control_characters(field, CONTROL_CHARACTERS))
+        if BIDI_CONTROLS.search(value):
+            raise forms.ValidationError(
+                "Please remove the invisible text-direction characters from this field.",
+                code="bidi_characters",
+            )
+        if self.fields[field].required and not value.strip():
+            raise forms.ValidationError(self.fields[field].error_messages["required"], "required")
+        return value.strip()
 
     def _without_control_characters(self, field, pattern):
         value = self.cleaned_data[field]
@@ -153,28 +138,6 @@ class FeedbackForm(forms.ModelForm):
                 code="control_characters",
             )
         return value
-
-    def clean(self):
-        cleaned_data = super().clean()
-        if self.token is Token.EXPIRED:
-            self.add_error(
-                None,
-                forms.ValidationError(
-                    "This form was open for a long time, so it has expired. Your comments "
-                    "are still below: please check them and send them again.",
-                    code="expired",
-                ),
-            )
-            # The person has already written their text: a resend a moment from
-            # now must not look "implausibly fast", so the new timestamp counts
-            # as handed out FEEDBACK_MIN_SECONDS ago.
-            self.data = self.data.copy()
-            self.data[self.add_prefix("timestamp")] = make_token(
-                self.page,
-                issued_at=time.time() - settings.FEEDBACK_MIN_SECONDS,
-                version_id=self.read_version_id,  # still the text they read and wrote about
-            )
-        return cleaned_data
 
 
 class InsightForm(forms.Form):

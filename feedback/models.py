@@ -123,6 +123,38 @@ class Feedback(models.Model):
         editable=False,
         help_text="The reviewer's reason, also kept in the access log and the History.",
     )
+    spam_reason = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Why the site filed this as spam when it arrived (empty if it did not). "
+        "Spam is never emailed to the team and is deleted after FEEDBACK_SPAM_DAYS.",
+    )
+    # A keyed digest of the page and the visitor's fields, so that the same submission
+    # sent again (a double click, a resend) is recognised; cleared after a day, and
+    # unique so that two identical posts at the same moment store one row.
+    submission_digest = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, editable=False
+    )
+    alerted_at = models.DateTimeField(
+        "urgent alert sent",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the urgent alert about this feedback was emailed.",
+    )
+    notified_at = models.DateTimeField(
+        "team told",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the team's notification about this feedback was emailed.",
+    )
+    mail_failures = models.PositiveSmallIntegerField(
+        "failed mail attempts",
+        default=0,
+        editable=False,
+        help_text="Attempts to email the team about it that failed in a row; 0 once sent.",
+    )
 
     class Meta:
         ordering = ["-submitted_at"]

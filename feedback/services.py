@@ -4,71 +4,119 @@ Emails to staff carry no personal data by default: no name, username, address
 or comment text, only the page and links into the admin (where reading is
 limited to reviewers). ``FEEDBACK_NOTIFY_FULL_TEXT`` puts the visitor's words
 back into the ordinary notification for sites that accept that; the urgent
-alert never carries them.
+alert never carries them. The mail is sent by a background job (feedback/tasks.py).
 """
 
-import logging
+from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
-from pages.revisions import versions_of
-
+from . import spamscore
 from .models import Feedback, UrgentPhrase
+from .tasks import queue_notifications
 from .urgency import find_urgent_phrases
 
-logger = logging.getLogger(__name__)
-
 URGENT_SUBJECT = "[URGENT] Feedback needs attention"
+# How long the same submission sent again is recognised as a resend.
+RESEND_WINDOW = timedelta(days=1)
 
 
-def submit_feedback(*, page, data, read_version_id=None) -> Feedback:
-    """Store one piece of feedback on `page`, then notify the team once it is committed.
+@dataclass(frozen=True)
+class Outcome:
+    feedback: Feedback
+    created: bool  # False: the same submission was already stored (a resend)
 
-    `data` is a validated form's cleaned_data; only the visitor's four fields are
-    read from it. `read_version_id` is the revision the visitor was reading; it is
-    kept only if it is a revision of this page. Comments using any active urgent
-    phrase are stored as urgent and raise an alert of their own. The record is
-    committed before any mail is attempted, and a mail failure never undoes it or
-    reaches the visitor.
+
+def is_urgent_text(comments):
+    """True if ``comments`` use any active urgent phrase."""
+    return bool(find_urgent_phrases(comments, UrgentPhrase.objects.active_phrases()))
+
+
+def submission_digest(*, page, fields):
+    """A keyed digest of the page and the visitor's fields: equal only for equal posts."""
+    parts = [str(page.pk), *(fields[name] for name in Feedback.VISITOR_FIELDS)]
+    # The unit separator cannot be typed into the form (control characters are refused).
+    value = "\x1f".join(parts)
+    return salted_hmac("feedback.submission", value, algorithm="sha256").hexdigest()
+
+
+def submit_feedback(*, page, data, read_version_id=None, spam_reasons=()) -> Outcome:
+    """Store one piece of feedback on `page` once, with its mail queued in the same transaction.
+
+    `data` is a validated form's cleaned_data. The same submission sent again within
+    a day is not stored again: the first one is returned. Feedback that looks
+    automated (`spam_reasons`, or the content rules and learnt score) is stored as
+    spam with the reason and never mailed about.
     """
     fields = {field: data.get(field, "") for field in Feedback.VISITOR_FIELDS}
-    is_urgent = bool(find_urgent_phrases(fields["comments"], UrgentPhrase.objects.active_phrases()))
-    page_version_id = None
-    if read_version_id is not None and versions_of(page.pk).filter(pk=read_version_id).exists():
-        page_version_id = read_version_id
+    digest = submission_digest(page=page, fields=fields)
+    is_urgent = is_urgent_text(fields["comments"])
+    reasons = [*spam_reasons, *spamscore.content_reasons(fields["comments"])]
+    # A learnt score never files urgent words as spam: missing a person at risk
+    # costs more than an alert about a spammer.
+    if not reasons and not is_urgent:
+        reasons = [reason for reason in [spamscore.learnt_reason(fields["comments"])] if reason]
+    status = Feedback.Status.SPAM if reasons else Feedback.Status.NEW
     with transaction.atomic():
-        feedback = Feedback.objects.create(
-            page=page, is_urgent=is_urgent, page_version_id=page_version_id, **fields
-        )
-        if is_urgent:
-            transaction.on_commit(lambda: send_urgent_alert(feedback=feedback))
-        transaction.on_commit(lambda: notify_team(feedback=feedback))
-    return feedback
+        # A digest older than the window no longer counts: that post may be sent again.
+        Feedback.objects.filter(
+            submission_digest=digest, submitted_at__lt=timezone.now() - RESEND_WINDOW
+        ).update(submission_digest=None)
+        try:
+            with transaction.atomic():
+                feedback = Feedback.objects.create(
+                    page=page,
+                    is_urgent=is_urgent,
+                    page_version_id=read_version_id,
+                    status=status,
+                    spam_reason="; ".join(reasons)[:200],
+                    submission_digest=digest,
+                    **fields,
+                )
+        except IntegrityError:
+            # The same post, stored a moment ago (perhaps by a request still running
+            # beside this one): the unique digest let only one of them in.
+            return Outcome(Feedback.objects.get(submission_digest=digest), created=False)
+        if status != Feedback.Status.SPAM:
+            queue_notifications(feedback)
+    return Outcome(feedback, created=True)
 
 
-def _send(*, subject, body, to, feedback):
-    try:
-        EmailMessage(subject=subject, body=body, to=to).send()
-    except Exception:
-        # The feedback is already stored and listed in the admin; a mail outage must
-        # not turn into an error page for the visitor.
-        logger.exception("Could not send the notification for feedback #%s", feedback.pk)
+def restore_from_spam(*, queryset, reviewer) -> int:
+    """Move spam back to New as a reviewer's "not spam" mark, and queue its mail."""
+    restored = 0
+    for feedback in queryset.filter(status=Feedback.Status.SPAM):
+        with transaction.atomic():
+            feedback.status = Feedback.Status.NEW
+            feedback.reviewed_by = reviewer
+            feedback.reviewed_at = timezone.now()
+            feedback.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+            queue_notifications(feedback)
+        restored += 1
+    return restored
+
+
+def forget_old_digests() -> int:
+    """Clear digests older than the resend window; they only serve to spot resends."""
+    cutoff = timezone.now() - RESEND_WINDOW
+    return Feedback.objects.filter(submission_digest__isnull=False, submitted_at__lt=cutoff).update(
+        submission_digest=None
+    )
 
 
 def send_urgent_alert(*, feedback) -> None:
-    """Email FEEDBACK_URGENT_EMAILS that urgent feedback arrived; log, never raise, on failure.
+    """Email FEEDBACK_URGENT_EMAILS that urgent feedback arrived; raises if sending fails.
 
     Says only that it arrived, when, on which page, and where to read it: nothing
     the visitor wrote and nothing about who they are.
     """
-    recipients = settings.FEEDBACK_URGENT_EMAILS
-    if not recipients:
-        return
     site = settings.SITE_URL.rstrip("/")
     body = "\n".join(
         [
@@ -82,20 +130,16 @@ def send_urgent_alert(*, feedback) -> None:
             "This email leaves out what was written and who wrote it; sign in to read it.",
         ]
     )
-    _send(subject=URGENT_SUBJECT, body=body, to=recipients, feedback=feedback)
+    EmailMessage(subject=URGENT_SUBJECT, body=body, to=settings.FEEDBACK_URGENT_EMAILS).send()
 
 
-def notify_team(*, feedback) -> None:
-    """Email FEEDBACK_NOTIFY_EMAILS about new feedback; log, never raise, on failure."""
-    recipients = settings.FEEDBACK_NOTIFY_EMAILS
-    if not recipients:
-        return
-    _send(
+def send_team_note(*, feedback) -> None:
+    """Email FEEDBACK_NOTIFY_EMAILS about new feedback; raises if sending fails."""
+    EmailMessage(
         subject=notification_subject(feedback=feedback),
         body=notification_body(feedback=feedback),
-        to=recipients,
-        feedback=feedback,
-    )
+        to=settings.FEEDBACK_NOTIFY_EMAILS,
+    ).send()
 
 
 def notification_subject(*, feedback) -> str:

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "reversion",
+    "django_tasks_db",
     "pages",
     "feedback",
 ]
@@ -258,12 +259,17 @@ _smtp_options = {
     "use_tls": env.bool("EMAIL_USE_TLS", default=False),
     "timeout": env.int("EMAIL_TIMEOUT", default=10),
 }
-MAILERS = {
-    "default": {
-        "BACKEND": _email_backend,
-        "OPTIONS": _smtp_options if _email_backend.endswith(".smtp.EmailBackend") else {},
-    }
-}
+_mail_options = {}
+if _email_backend.endswith(".smtp.EmailBackend"):
+    _mail_options = _smtp_options
+elif _email_backend.endswith(".filebased.EmailBackend"):
+    # One file per message in EMAIL_FILE_PATH: for trying the worker out, and its test.
+    _mail_options = {"file_path": env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "sent-mail"))}
+MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _mail_options}}
+# Background jobs (notification mail) are rows in the database, in the same
+# transaction as the feedback they are about; `manage.py db_worker` runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@example.org")
 # The site's public address, for links in emails sent outside a request.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
@@ -286,8 +292,26 @@ if FEEDBACK_RATE_STORE not in {"cache", "database"}:
     raise ImproperlyConfigured('FEEDBACK_RATE_STORE must be "cache" or "database".')
 # The cache alias that counts them, or "" for the database.
 FEEDBACK_RATE_CACHE = "ratelimit" if REDIS_CACHE and FEEDBACK_RATE_STORE == "cache" else ""
+# A post sent sooner than this after the page loaded (measured by the browser's
+# script, where it runs) is kept as spam.
 FEEDBACK_MIN_SECONDS = env.float("FEEDBACK_MIN_SECONDS", default=2.0)
-FEEDBACK_MAX_AGE_SECONDS = env.int("FEEDBACK_MAX_AGE_SECONDS", default=86400)
+# Spam is deleted this many days after it arrived (`purge_feedback --spam`).
+FEEDBACK_SPAM_DAYS = env.int("FEEDBACK_SPAM_DAYS", default=30)
+# Comments with more links than this are kept as spam.
+FEEDBACK_SPAM_MAX_LINKS = env.int("FEEDBACK_SPAM_MAX_LINKS", default=3)
+FEEDBACK_SPAM_PHRASES = env.list(
+    "FEEDBACK_SPAM_PHRASES",
+    default=["viagra", "cialis", "casino", "seo services", "backlinks", "crypto investment"],
+)
+# The learned score (feedback/spamscore.py) files new feedback as spam above this
+# probability, once reviewers have marked at least FEEDBACK_SPAM_MIN_MARKS of each kind.
+FEEDBACK_SPAM_THRESHOLD = env.float("FEEDBACK_SPAM_THRESHOLD", default=0.9)
+FEEDBACK_SPAM_MIN_MARKS = env.int("FEEDBACK_SPAM_MIN_MARKS", default=5)
+# Notification mail is sent by `manage.py db_worker`; a failed send is tried again
+# after FEEDBACK_RETRY_SECONDS, doubling each time up to an hour, at most
+# FEEDBACK_NOTIFY_ATTEMPTS times (an urgent alert is tried until it is sent).
+FEEDBACK_NOTIFY_ATTEMPTS = env.int("FEEDBACK_NOTIFY_ATTEMPTS", default=8)
+FEEDBACK_RETRY_SECONDS = env.int("FEEDBACK_RETRY_SECONDS", default=30)
 # Only behind a proxy of our own that sets X-Forwarded-For; otherwise any client
 # could pick a new address for every post and escape the rate limit.
 FEEDBACK_TRUST_X_FORWARDED_FOR = env.bool("FEEDBACK_TRUST_X_FORWARDED_FOR", default=False)

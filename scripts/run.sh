@@ -9,5 +9,13 @@ export DEBUG="${DEBUG:-1}"
 .venv/bin/python manage.py load_starter_content
 .venv/bin/python manage.py collectstatic --noinput --verbosity 0
 port="${PORT:-8000}"
+# The background worker sends notification mail; it stops when the server stops.
+.venv/bin/python manage.py requeue_stuck_jobs
+.venv/bin/python manage.py db_worker &
+worker=$!
 echo "Serving on http://127.0.0.1:$port  (admin: http://127.0.0.1:$port/admin/ after 'make superuser')"
-exec .venv/bin/python manage.py runserver "127.0.0.1:$port"
+.venv/bin/python manage.py runserver "127.0.0.1:$port" &
+server=$!
+# `wait` returns as soon as a signal arrives, so Ctrl-C or a kill stops both at once.
+trap 'kill "$server" "$worker" 2>/dev/null; wait' EXIT INT TERM
+wait "$server"

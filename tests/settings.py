@@ -1,6 +1,7 @@
 """Test settings: the real settings, with a test key and plain static storage."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 
@@ -17,3 +18,10 @@ FEEDBACK_RATE_CACHE = ""  # counts in the database, as with the default cache
 # Serve static files straight from the source folders, as in development.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# A file, not memory, so that the real `db_worker` started by a test as a process of
+# its own reads the same test database (tests/feedback_tests/test_jobs.py).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"ks-test-{os.getpid()}.sqlite3")
+    }

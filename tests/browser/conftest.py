@@ -91,8 +91,8 @@ def site(live_server, django_db_serialized_rollback, settings):
     the serialized rollback restores what the migrations made (the groups and their
     permissions, the urgent phrases) before each test.
     """
-    # The form's bot guard treats a post within FEEDBACK_MIN_SECONDS of the page load
-    # as a bot, and a script fills the form faster than that. The live server runs in
+    # A post within FEEDBACK_MIN_SECONDS of the page load is filed as spam, and a
+    # script fills the form faster than that. The live server runs in
     # this process, so the override reaches it; the guard itself is tested elsewhere.
     settings.FEEDBACK_MIN_SECONDS = 0
     call_command("load_starter_content", stdout=io.StringIO())

@@ -130,3 +130,25 @@ def test_draft_page_is_hidden_from_visitors_and_previewed_by_the_editor(site, ne
     expect(
         preview.get_by_text("Preview: visitors cannot see this page yet (draft)")
     ).to_be_visible()
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_reviewer_sees_what_feedback_waits_on_the_admin_home_and_opens_the_spam(
+    site, new_page, reviewer, size
+):
+    from .conftest import PHONE
+
+    cost = Page.objects.get(path="learn/cost")
+    Feedback.objects.create(page=cost, name="A", comments="Prices are old.")
+    Feedback.objects.create(page=cost, name="B", comments="Buy pills", status="spam")
+    page = new_page(**(PHONE if size == "phone" else {}))
+    log_in(page, site, reviewer)
+    counts = page.locator("#feedback-counts")
+    expect(counts).to_be_in_viewport()
+    expect(counts.get_by_role("link", name="New: 1")).to_be_visible()
+    # The counts fit the screen: nothing to scroll sideways to.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    counts.get_by_role("link", name="Spam: 1").click()
+    rows = page.locator("#result_list tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows).to_contain_text("Buy pills")

@@ -14,8 +14,8 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from feedback.forms import make_token
 from pages.models import Page
+from pages.revisions import latest_version_id
 
 from .tools import (
     DESKTOP,
@@ -101,7 +101,9 @@ def server_responses(client):
     submit = reverse("feedback:submit", args=[page.pk])
 
     def post(fields):
-        return client.post(submit, {**fields, "timestamp": make_token(page)}, follow=True)
+        return client.post(
+            submit, {**fields, "revision": latest_version_id(page) or ""}, follow=True
+        )
 
     return {
         "home": client.get("/"),

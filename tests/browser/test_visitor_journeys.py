@@ -181,3 +181,17 @@ def test_learn_menu_opens_with_space_and_escape_closes_it_and_returns_to_it(site
     expect(overview).to_be_hidden()
     # Focus goes back to the menu's toggle, not to the top of the page.
     expect(learn).to_be_focused()
+
+
+def test_the_browser_reports_how_long_the_page_was_open_so_a_hasty_post_is_kept_as_spam(
+    site, page, settings
+):
+    # Nobody could be this patient: every post now counts as "too fast", which shows
+    # static/js/feedback.js measured the time and the server read it.
+    settings.FEEDBACK_MIN_SECONDS = 3600
+    page.goto(site.url(PSYCHIATRISTS))
+    send_feedback(page, name="Sam Visitor", comments="Quick note.")
+    expect(page.locator("section#feedback").get_by_role("status")).to_have_text(THANKS)
+    saved = Feedback.objects.get()
+    assert saved.status == Feedback.Status.SPAM
+    assert re.fullmatch(r"sent \d+\.\d s after the page loaded", saved.spam_reason)

@@ -1,21 +1,21 @@
-import time
-
 import pytest
 
-from feedback.forms import make_token
 from feedback.models import Feedback
+from pages.revisions import latest_version_id
 from tests.conftest import make_page
 
 
 def form_data(page, *, seconds_ago=60, **overrides):
-    """A person's post: the four fields, an empty honeypot and a form handed out a minute ago."""
+    """A person's post: the four fields, an empty honeypot, the page's revision as the form
+    carries it, and the time the page was open as the browser's script reports it."""
     data = {
         "username": "sam_k",
         "name": "Sam Kay",
         "email": "sam@example.com",
         "comments": "The cost section should mention sliding-scale clinics.",
         "honeypot": "",
-        "timestamp": make_token(page, issued_at=time.time() - seconds_ago),
+        "revision": latest_version_id(page) or "",
+        "seconds_open": "" if seconds_ago is None else str(seconds_ago),
     }
     data.update(overrides)
     return data
@@ -38,3 +38,23 @@ def submit_url(page):
     from django.urls import reverse
 
     return reverse("feedback:submit", args=[page.pk])
+
+
+def run_due_jobs():
+    """Run the queued jobs that are due, one after another, as `db_worker` does.
+
+    In this process and this test's transaction: the real worker is run as a
+    process in test_worker.py.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    ran = 0
+    while (job := DBTaskResult.objects.ready().first()) is not None:
+        job.claim("test")
+        result = job.task_result
+        try:
+            job.set_successful(job.task.call(*result.args, **result.kwargs))
+        except Exception as error:
+            job.set_failed(error)
+        ran += 1
+    return ran

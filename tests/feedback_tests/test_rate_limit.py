@@ -29,7 +29,10 @@ def _small_limit(settings):
 
 
 def post(client, page, url, **extra):
-    return client.post(url, form_data(page, comments="Please add the Oslo study."), **extra)
+    # A different name each time: the same words sent again would be one submission.
+    post.sent = getattr(post, "sent", 0) + 1
+    data = form_data(page, comments="Please add the Oslo study.", name=f"Sam {post.sent}")
+    return client.post(url, data, **extra)
 
 
 def test_posts_over_the_limit_get_429_with_the_comments_back_and_another_way(

@@ -10,7 +10,7 @@ from feedback.urgency import find_urgent_phrases
 from feedback.views import THANKS
 from pages.models import SiteSettings
 from tests.conftest import make_page
-from tests.feedback_tests.conftest import form_data, make_feedback
+from tests.feedback_tests.conftest import form_data, make_feedback, run_due_jobs
 
 STARTER = ["suicide", "kill myself", "self harm", "want to die", "end my life", "overdose"]
 URGENT_COMMENT = "Honestly some days I want to die. The dosing section is unclear."
@@ -133,11 +133,16 @@ def test_ordinary_feedback_gets_no_crisis_box(client, page, submit_url):
 
 
 @pytest.mark.django_db
-def test_a_bots_urgent_words_are_thanked_like_anyone_and_not_kept(client, page, submit_url):
+def test_urgent_words_caught_by_the_honeypot_are_kept_flagged_and_shown_the_resources(
+    client, page, submit_url
+):
     data = form_data(page, comments=URGENT_COMMENT, honeypot="filled")
     response = client.post(submit_url, data, follow=True)
-    assert THANKS in response.content.decode()
-    assert not Feedback.objects.exists()
+    html = response.content.decode()
+    assert THANKS in html
+    assert 'class="crisis-box"' in html  # a person misjudged still gets care
+    feedback = Feedback.objects.get()
+    assert (feedback.status, feedback.is_urgent) == (Feedback.Status.SPAM, True)
 
 
 @pytest.fixture
@@ -154,10 +159,10 @@ def sent_text(message):
 
 @pytest.mark.django_db
 def test_urgent_feedback_sends_its_own_alert_first_with_only_the_page_and_the_admin_link(
-    client, page, submit_url, mail_settings, mailoutbox, django_capture_on_commit_callbacks
+    client, page, submit_url, mail_settings, mailoutbox
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(submit_url, form_data(page, **VISITOR))
+    client.post(submit_url, form_data(page, **VISITOR))
+    run_due_jobs()
     feedback = Feedback.objects.get()
     alert, ordinary = mailoutbox
     assert alert.to == ["on-call@network.example"]
@@ -171,10 +176,10 @@ def test_urgent_feedback_sends_its_own_alert_first_with_only_the_page_and_the_ad
 
 @pytest.mark.django_db
 def test_no_email_carries_the_visitors_name_contact_words_or_the_matched_phrase(
-    client, page, submit_url, mail_settings, mailoutbox, django_capture_on_commit_callbacks
+    client, page, submit_url, mail_settings, mailoutbox
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(submit_url, form_data(page, **VISITOR))
+    client.post(submit_url, form_data(page, **VISITOR))
+    run_due_jobs()
     assert len(mailoutbox) == 2
     for message in mailoutbox:
         text = sent_text(message).lower()
@@ -186,11 +191,11 @@ def test_no_email_carries_the_visitors_name_contact_words_or_the_matched_phrase(
 
 @pytest.mark.django_db
 def test_even_with_full_text_notifications_the_urgent_alert_stays_free_of_personal_data(
-    client, page, submit_url, mail_settings, mailoutbox, django_capture_on_commit_callbacks
+    client, page, submit_url, mail_settings, mailoutbox
 ):
     mail_settings.FEEDBACK_NOTIFY_FULL_TEXT = True
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(submit_url, form_data(page, **VISITOR))
+    client.post(submit_url, form_data(page, **VISITOR))
+    run_due_jobs()
     alert, ordinary = mailoutbox
     assert "Robin Vale" not in sent_text(alert) and "dosing" not in sent_text(alert)
     assert "Robin Vale" in ordinary.body and URGENT_COMMENT in ordinary.body
@@ -198,20 +203,20 @@ def test_even_with_full_text_notifications_the_urgent_alert_stays_free_of_person
 
 @pytest.mark.django_db
 def test_ordinary_feedback_sends_no_urgent_alert(
-    client, page, submit_url, mail_settings, mailoutbox, django_capture_on_commit_callbacks
+    client, page, submit_url, mail_settings, mailoutbox
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(submit_url, form_data(page))
+    client.post(submit_url, form_data(page))
+    run_due_jobs()
     assert [message.to for message in mailoutbox] == [["team@network.example"]]
 
 
 @pytest.mark.django_db
 def test_without_an_urgent_address_urgent_feedback_is_still_stored_and_the_team_told(
-    client, page, submit_url, mail_settings, mailoutbox, django_capture_on_commit_callbacks
+    client, page, submit_url, mail_settings, mailoutbox
 ):
     mail_settings.FEEDBACK_URGENT_EMAILS = []
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(submit_url, form_data(page, comments=URGENT_COMMENT))
+    client.post(submit_url, form_data(page, comments=URGENT_COMMENT))
+    run_due_jobs()
     assert Feedback.objects.get().is_urgent
     assert [message.to for message in mailoutbox] == [["team@network.example"]]
 
