@@ -52,6 +52,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    # Before anything reads the session, the body or the database: a NUL or a body in
+    # a charset other than UTF-8 gets 404/400 here (every header above still applies).
+    "ketamine_site.middleware.RefuseUnreadableRequestsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -1,0 +1,94 @@
+"""Input the database or Django cannot read gets a 404 or 400 page, never a 500.
+
+Several of these crash only on PostgreSQL (its text cannot hold NUL): the suite's
+PostgreSQL pass is the one that shows them failing without the fix.
+"""
+
+from http import HTTPStatus
+from urllib.parse import urlencode
+
+import pytest
+from django.test import Client
+
+from feedback.models import Feedback
+from tests.feedback_tests.conftest import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def strict_client():
+    """A client that answers a crash with its 500 page and checks CSRF like a browser's."""
+    return Client(raise_request_exception=False, enforce_csrf_checks=True)
+
+
+def test_page_address_holding_nul_is_not_found_in_the_site_layout(published_page):
+    response = strict_client().get("/learn/cost%00/")
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert "We could not find that page" in response.content.decode()
+    assert strict_client().get("/learn/cost/").status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize(
+    "address", ["/search/?q=cost%00", "/search/?q%00=cost", "/learn/cost/?utm=%00", "/?a=%00"]
+)
+def test_query_string_holding_nul_is_a_bad_request(published_page, address):
+    response = strict_client().get(address)
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "We could not read that request" in response.content.decode()
+
+
+def test_cookie_holding_nul_is_a_bad_request(published_page, admin_user):
+    client = strict_client()
+    # An octal escape inside a quoted cookie value decodes to NUL.
+    for cookie in ['sessionid="abcdefghijklmnop\\000"', 'csrftoken="x\\000"']:
+        response = client.get("/admin/", HTTP_COOKIE=cookie)
+        assert response.status_code == HTTPStatus.BAD_REQUEST
+
+
+@pytest.mark.parametrize("charset", ["utf-16", "utf-32", "x-unknown", "latin-1", "utf8"])
+@pytest.mark.parametrize("address", ["/admin/login/", "/learn/cost/", "feedback"])
+def test_form_post_declared_in_another_charset_is_a_bad_request(published_page, charset, address):
+    if address == "feedback":
+        address = f"/feedback/{published_page.pk}/"
+    client = strict_client()
+    client.cookies["csrftoken"] = "a" * 32
+    body = urlencode({"csrfmiddlewaretoken": "a" * 32, "comments": "Hello"}).encode()
+    response = client.generic(
+        "POST",
+        address,
+        body,
+        content_type=f"application/x-www-form-urlencoded; charset={charset}",
+        headers={"Sec-Fetch-Site": "same-origin"},
+    )
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "We could not read that request" in response.content.decode()
+
+
+def test_feedback_declared_as_utf8_is_still_accepted(published_page):
+    data = form_data(published_page, comments="Ça coûte cher — 💸")
+    response = Client().generic(
+        "POST",
+        f"/feedback/{published_page.pk}/",
+        urlencode(data).encode(),
+        content_type="application/x-www-form-urlencoded; charset=UTF-8",
+        headers={"Sec-Fetch-Site": "same-origin"},
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert Feedback.objects.get().comments == "Ça coûte cher — 💸"
+
+
+def test_feedback_comments_holding_nul_come_back_with_a_message(published_page):
+    data = form_data(published_page, comments="Keep this text\x00 please")
+    response = Client().post(
+        f"/feedback/{published_page.pk}/", data, headers={"Sec-Fetch-Site": "same-origin"}
+    )
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "Keep this text" in response.content.decode()
+    assert not Feedback.objects.exists()
+
+
+@pytest.mark.parametrize("term", ["²", "#²", "١٢", "¹²³", "9" * 5000])
+def test_access_log_search_for_digit_like_characters_is_answered(admin_client, term):
+    admin_client.raise_request_exception = False
+    response = admin_client.get("/admin/feedback/accesslog/", {"q": term})
+    assert response.status_code == HTTPStatus.OK
