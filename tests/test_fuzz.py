@@ -171,3 +171,17 @@ def test_admin_addresses_with_any_object_id_are_answered(superuser_client, first
         f"/admin/feedback/feedback/insight/?page={first}&weeks={second}",
     ]:
         assert_answered(superuser_client.get(address))
+
+
+@FUZZ
+@given(username=any_text, password=any_text, forwarded=any_text)
+@example(username="0" * 256, password="x", forwarded="")  # too long for axes' column
+def test_any_admin_sign_in_is_answered(site, settings, username, password, forwarded):
+    # Behind the site's own proxy, the forwarded address is what sign-ins count by.
+    settings.FEEDBACK_TRUST_X_FORWARDED_FOR = True
+    response = Client().post(
+        "/admin/login/",
+        {"username": username, "password": password, "next": "/admin/"},
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+    assert_answered(response)
