@@ -6,8 +6,15 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from .health import healthz
+from .view_on_site import view_on_site
 
 urlpatterns = [
+    # Ahead of the admin's own "r/" address, which it replaces (the admin's links,
+    # reversed as "admin:view_on_site", resolve to the same path and land here).
+    path(
+        "admin/r/<path:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(view_on_site),
+    ),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     # Editors' uploaded figures. A small site serves them itself; a CDN or the

@@ -92,3 +92,40 @@ def test_access_log_search_for_digit_like_characters_is_answered(admin_client, t
     admin_client.raise_request_exception = False
     response = admin_client.get("/admin/feedback/accesslog/", {"q": term})
     assert response.status_code == HTTPStatus.OK
+
+
+def view_on_site_address(page):
+    from django.contrib.contenttypes.models import ContentType
+    from django.urls import reverse
+
+    content_type = ContentType.objects.get_for_model(page)
+    return reverse("admin:view_on_site", args=[content_type.pk, page.pk])
+
+
+def test_staff_without_page_permissions_cannot_learn_a_drafts_address(reviewer_client, draft_page):
+    response = reviewer_client.get(view_on_site_address(draft_page))
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert draft_page.get_absolute_url() not in response.get("Location", "")
+
+
+def test_staff_without_page_permissions_are_sent_to_a_published_page(
+    reviewer_client, published_page
+):
+    response = reviewer_client.get(view_on_site_address(published_page))
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].endswith("/learn/cost/")
+
+
+def test_editors_and_superusers_are_sent_to_a_drafts_preview(
+    editor_client, admin_client, draft_page
+):
+    for client in (editor_client, admin_client):
+        response = client.get(view_on_site_address(draft_page))
+        assert response.status_code == HTTPStatus.FOUND
+        assert response["Location"].endswith(draft_page.get_absolute_url())
+
+
+def test_view_on_site_asks_visitors_to_sign_in(client, published_page):
+    response = client.get(view_on_site_address(published_page))
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].startswith("/admin/login/")
