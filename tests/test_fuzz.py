@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 FUZZ = settings(
     max_examples=40,
     # Generous: the limit is there to stop a runaway example, not to time the site.
-    deadline=timedelta(seconds=5),
+    deadline=timedelta(seconds=10),
     database=None,  # nothing written into the working tree
     # The database fixtures are set up once per test and shared by its examples,
     # which is what we want: each example is one more request to the same site.
