@@ -7,6 +7,8 @@ middleware and error page that looks at it, ending in a bare 500. Both are answe
 here, early, with the site's own 404 or 400 page.
 """
 
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import ValidationError
 from django.shortcuts import render
 
 # Every other character survives: Django replaces bytes it cannot decode, so a
@@ -28,9 +30,23 @@ def declares_other_charset(request):
     return charset is not None and charset.lower() != "utf-8"
 
 
+def names_unknown_objects(model_admin, request, selected):
+    """True when an admin action's selection holds something that is not an id.
+
+    Django's admin filters by the selection without checking it, and a value its
+    primary key cannot read ends in a 500.
+    """
+    try:
+        model_admin.get_queryset(request).filter(pk__in=selected)
+    except (ValueError, TypeError, ValidationError):
+        return True
+    return False
+
+
 class RefuseUnreadableRequestsMiddleware:
     """404 for an address holding a NUL; 400 for a NUL in the query string or a cookie,
-    or a body declared in a charset other than UTF-8.
+    a body declared in a charset other than UTF-8, or an admin action's selection
+    that is not a list of ids.
 
     The answers are rendered here rather than raised: Django's error views check the
     CSRF token, which means reading the very body that could not be read.
@@ -49,3 +65,13 @@ class RefuseUnreadableRequestsMiddleware:
         ):
             return render(request, "400.html", status=400)
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # The admin marks each of its models' views with the ModelAdmin they belong to.
+        model_admin = getattr(view_func, "model_admin", None)
+        if model_admin is None or request.method != "POST":
+            return None
+        selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
+        if selected and names_unknown_objects(model_admin, request, selected):
+            return render(request, "400.html", status=400)
+        return None

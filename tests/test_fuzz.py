@@ -161,16 +161,45 @@ def test_admin_changelist_searches_and_filters_with_any_text_are_answered(
 
 
 @FUZZ
-@given(first=any_text, second=any_text)
-def test_admin_addresses_with_any_object_id_are_answered(superuser_client, first, second):
+@given(first=any_text, second=any_text, number=st.integers(min_value=0, max_value=2**70))
+def test_admin_addresses_with_any_object_id_are_answered(superuser_client, first, second, number):
     first, second = quote(first, safe=""), quote(second, safe="")
     for address in [
         f"/admin/pages/page/{first}/change/",
+        f"/admin/pages/page/{first}/history/",
+        f"/admin/pages/page/{first}/delete/",
+        f"/admin/pages/page/{first}/preview/",
+        f"/admin/pages/page/{first}/history/{number}/compare/",
+        f"/admin/pages/page/{first}/history/{number}/",
+        f"/admin/pages/page/recover/{number}/",
+        f"/admin/pages/redirect/{first}/change/",
         f"/admin/feedback/feedback/{first}/change/",
+        f"/admin/feedback/accesslog/{first}/change/",
         f"/admin/r/{first}/{second}/",
+        f"/admin/r/{number}/{first}/",
         f"/admin/feedback/feedback/insight/?page={first}&weeks={second}",
+        f"/admin/autocomplete/?term={first}&app_label=pages&model_name=page&field_name={second}",
+        f"/admin/autocomplete/?term={first}&app_label=pages&model_name=page&field_name=parent",
+        f"/admin/{first}/",
+        f"/media/{first}",
     ]:
         assert_answered(superuser_client.get(address))
+
+
+@pytest.mark.parametrize("address", CHANGELISTS)
+def test_admin_actions_with_any_selection_are_answered(superuser_client, address):
+    @FUZZ
+    @given(
+        action=st.one_of(any_text, st.sampled_from(["mark_reviewed", "export_csv", "archive"])),
+        selected=st.lists(any_text, max_size=3),
+        index=any_text,
+    )
+    @example(action="mark_reviewed", selected=[""], index="0")  # a 500 in Django's admin
+    def check(action, selected, index):
+        data = {"action": action, "_selected_action": selected, "index": index}
+        assert_answered(superuser_client.post(address, data))
+
+    check()
 
 
 @FUZZ

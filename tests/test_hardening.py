@@ -119,3 +119,29 @@ def test_view_on_site_asks_visitors_to_sign_in(client, published_page):
     response = client.get(view_on_site_address(published_page))
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_media_address_too_long_for_the_file_system_is_not_found(client, media_root):
+    response = client.get("/media/" + "a" * 300)
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+@pytest.mark.parametrize("selected", [[""], ["1", "x"], ["²"]])
+def test_admin_action_on_a_selection_that_is_not_ids_is_a_bad_request(
+    admin_client, published_page, selected
+):
+    feedback = Feedback.objects.create(page=published_page, name="Sam", comments="Hi")
+    data = {"action": "mark_reviewed", "_selected_action": selected, "index": "0"}
+    response = admin_client.post("/admin/feedback/feedback/", data)
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    feedback.refresh_from_db()
+    assert feedback.status == Feedback.Status.NEW
+
+
+def test_admin_action_on_real_ids_still_applies(admin_client, published_page):
+    feedback = Feedback.objects.create(page=published_page, name="Sam", comments="Hi")
+    data = {"action": "mark_reviewed", "_selected_action": [str(feedback.pk)], "index": "0"}
+    response = admin_client.post("/admin/feedback/feedback/", data)
+    assert response.status_code == HTTPStatus.FOUND
+    feedback.refresh_from_db()
+    assert feedback.status == Feedback.Status.REVIEWED
