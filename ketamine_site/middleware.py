@@ -43,10 +43,27 @@ def names_unknown_objects(model_admin, request, selected):
     return False
 
 
+def names_impossible_date(model_admin, query):
+    """True when the admin's date drill-down asks for a year, month or day past 9999.
+
+    Django refuses other bad values itself, but builds a date from one this large
+    and the overflow ends in a 500.
+    """
+    field = model_admin.date_hierarchy
+    for part in ("year", "month", "day") if field else ():
+        try:
+            number = int(query.get(f"{field}__{part}", "0"))
+        except ValueError:
+            continue
+        if abs(number) > 9999:
+            return True
+    return False
+
+
 class RefuseUnreadableRequestsMiddleware:
     """404 for an address holding a NUL; 400 for a NUL in the query string or a cookie,
-    a body declared in a charset other than UTF-8, or an admin action's selection
-    that is not a list of ids.
+    a body declared in a charset other than UTF-8, an admin action's selection that
+    is not a list of ids, or an admin date drill-down past the year 9999.
 
     The answers are rendered here rather than raised: Django's error views check the
     CSRF token, which means reading the very body that could not be read.
@@ -69,9 +86,11 @@ class RefuseUnreadableRequestsMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         # The admin marks each of its models' views with the ModelAdmin they belong to.
         model_admin = getattr(view_func, "model_admin", None)
-        if model_admin is None or request.method != "POST":
+        if model_admin is None:
             return None
-        selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
-        if selected and names_unknown_objects(model_admin, request, selected):
+        selected = request.POST.getlist(ACTION_CHECKBOX_NAME) if request.method == "POST" else []
+        if (selected and names_unknown_objects(model_admin, request, selected)) or (
+            names_impossible_date(model_admin, request.GET)
+        ):
             return render(request, "400.html", status=400)
         return None

@@ -145,3 +145,21 @@ def test_admin_action_on_real_ids_still_applies(admin_client, published_page):
     assert response.status_code == HTTPStatus.FOUND
     feedback.refresh_from_db()
     assert feedback.status == Feedback.Status.REVIEWED
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"submitted_at__year": "1" * 50},
+        {"submitted_at__year": "99999999999", "_facets": ""},
+        {"submitted_at__year": "2026", "submitted_at__month": "1" * 30},
+    ],
+)
+def test_admin_date_drill_down_past_any_date_is_a_bad_request(admin_client, query):
+    response = admin_client.get("/admin/feedback/feedback/", query)
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+
+
+def test_admin_date_drill_down_to_a_real_year_still_works(admin_client):
+    response = admin_client.get("/admin/feedback/feedback/", {"submitted_at__year": "2026"})
+    assert response.status_code == HTTPStatus.OK
