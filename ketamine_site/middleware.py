@@ -4,7 +4,8 @@ PostgreSQL cannot store or compare text holding NUL (0x00): a NUL in an address,
 a query string or a cookie would reach a lookup and crash it. And Django reads form
 bodies only as UTF-8: another declared charset makes reading the body fail in every
 middleware and error page that looks at it, ending in a bare 500. Both are answered
-here, early, with the site's own 404 or 400 page.
+here, early, with the site's own 404 or 400 page, and so are two admin inputs that
+Django's admin itself turns into a 500 (found by tests/test_fuzz.py).
 """
 
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
