@@ -17,6 +17,13 @@ from django.shortcuts import render
 REFUSED = "\x00"
 
 
+def may_carry_refused_text(raw):
+    """A first look at a raw query string or Cookie header, so that most requests are
+    not parsed here: a NUL arrives as itself, percent-encoded, or as a cookie's
+    octal escape."""
+    return "\x00" in raw or "%00" in raw or "\\000" in raw
+
+
 def carries_refused_text(query):
     """True when a key or value of the QueryDict (or dict of lists) holds a NUL."""
     return any(REFUSED in key or any(REFUSED in value for value in values) for key, values in query)
@@ -76,10 +83,15 @@ class RefuseUnreadableRequestsMiddleware:
     def __call__(self, request):
         if REFUSED in request.path:
             return render(request, "404.html", status=404)
+        query = request.META.get("QUERY_STRING", "")
+        cookies = request.META.get("HTTP_COOKIE", "")
         if (
             declares_other_charset(request)
-            or carries_refused_text(request.GET.lists())
-            or carries_refused_text((key, [value]) for key, value in request.COOKIES.items())
+            or (may_carry_refused_text(query) and carries_refused_text(request.GET.lists()))
+            or (
+                may_carry_refused_text(cookies)
+                and carries_refused_text((key, [value]) for key, value in request.COOKIES.items())
+            )
         ):
             return render(request, "400.html", status=400)
         return self.get_response(request)
