@@ -529,7 +529,9 @@ class AccessLogAdmin(admin.ModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip().lstrip("#")
-        if term.isdigit():
+        # isdigit() would let "²" through, which int() refuses; a record number has
+        # at most 19 digits (a bigint), and Python refuses to parse past 4300.
+        if term.isdecimal() and len(term) <= 19:
             return queryset.filter(Q(username__icontains=term) | Q(names_feedback(term))), False
         return super().get_search_results(request, queryset, search_term)
 

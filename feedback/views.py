@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError
 from django.http import Http404, QueryDict
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 
@@ -42,6 +43,8 @@ def submit(request, page_id):
         raise
     except RequestDataTooBig:
         return post_failed(request, "too_big", HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+    except MultiPartParserError:
+        return post_failed(request, "unreadable", HTTPStatus.BAD_REQUEST)
     except DatabaseError:
         logger.exception("The database failed during a feedback post; nothing was stored")
         return post_failed(request, "unavailable", HTTPStatus.SERVICE_UNAVAILABLE)

@@ -4,6 +4,7 @@ Production differences are environment switches, not a second settings file.
 """
 
 import hashlib
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -57,6 +58,9 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    # Before anything reads the session, the body or the database: a NUL or a body in
+    # a charset other than UTF-8 gets 404/400 here (every header above still applies).
+    "ketamine_site.middleware.RefuseUnreadableRequestsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -365,3 +369,27 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=HTTPS)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=HTTPS)
+
+# Admin sign-in throttling (django-axes). After AXES_FAILURE_LIMIT wrong passwords
+# for one username from one address, that pair is refused for AXES_COOLOFF_TIME,
+# the right password included; any other address can still sign in as that user,
+# so a guesser cannot lock the real person out. A failed attempt is deleted at the
+# next sign-in once it is older than the cool-off; successful sign-ins are not
+# recorded at all, and the log never names the address or the username.
+INSTALLED_APPS += ["axes"]
+# Last: it turns a refused sign-in into the lockout page.
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    # First: it refuses a locked-out pair before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "ketamine_site.signin.client_address"
+AXES_USERNAME_CALLABLE = "ketamine_site.signin.attempted_username"
+AXES_LOCKOUT_CALLABLE = "ketamine_site.signin.lockout_response"

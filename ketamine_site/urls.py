@@ -2,12 +2,29 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.http import Http404
 from django.urls import include, path, re_path
 from django.views.static import serve
 
 from .health import healthz
+from .view_on_site import view_on_site
+
+
+def serve_media(request, path, document_root):
+    """An uploaded file; 404 for a name the file system cannot even look up (too long)."""
+    try:
+        return serve(request, path, document_root=document_root)
+    except OSError as error:
+        raise Http404("No such file.") from error
+
 
 urlpatterns = [
+    # Ahead of the admin's own "r/" address, which it replaces (the admin's links,
+    # reversed as "admin:view_on_site", resolve to the same path and land here).
+    path(
+        "admin/r/<path:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(view_on_site),
+    ),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]
@@ -17,8 +34,9 @@ if settings.SERVE_MEDIA:
     urlpatterns.append(
         re_path(
             rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
-            serve,
+            serve_media,
             {"document_root": settings.MEDIA_ROOT},
+            name="media",
         )
     )
 urlpatterns += [

@@ -117,6 +117,14 @@ def test_a_post_too_large_to_read_gives_413_with_as_much_text_as_could_be_read(
     assert not Feedback.objects.exists()
 
 
+def test_a_form_body_that_cannot_be_parsed_gives_400_not_500(client, page, submit_url):
+    # A multipart field whose name is longer than Django will read in a part's headers.
+    response = client.post(submit_url, {"\U00010000" * 245: ""})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "could not be read as a form" in response.content.decode()
+    assert not Feedback.objects.exists()
+
+
 @pytest.mark.parametrize("name", ["Sam\u202eyaK", "Sam\u2066Kay\u2069"])
 def test_text_direction_characters_in_a_name_are_refused_with_a_message(
     client, page, submit_url, name
