@@ -3,7 +3,7 @@ from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,6 +14,9 @@ from reversion.admin import VersionAdmin
 from . import revisions
 from .models import Page, Redirect, SiteSettings, Source
 from .views import render_page
+
+# Enough to find a page by a word of its title; a longer list needs a better word.
+CHOOSER_RESULTS = 20
 
 
 class MedicalReviewFilter(admin.SimpleListFilter):
@@ -131,6 +134,7 @@ class PageAdmin(VersionAdmin):
         # Before the inherited URLs, whose "<object_id>/" pattern would swallow these.
         return [
             path("review-report/", view(self.review_report_view), name="pages_page_review_report"),
+            path("choose-page/", view(self.choose_page_view), name="pages_page_choose"),
             path("add/preview/", view(self.preview_view), name="pages_page_preview_add"),
             path("<path:object_id>/preview/", view(self.preview_view), name="pages_page_preview"),
             path(
@@ -178,6 +182,40 @@ class PageAdmin(VersionAdmin):
         page, figure_pending = unsaved_page(form)
         context = {"figure_pending": figure_pending}
         return render_page(request, page, unsaved=True, extra_context=context)
+
+    def choose_page_view(self, request):
+        """Pages whose title contains ?q=, for the editor's link dialog (JSON)."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        query = request.GET.get("q", "").strip()[:100]
+        pages = Page.objects.filter(title__icontains=query).order_by("path")[:CHOOSER_RESULTS]
+        visible = set(
+            Page.objects.published()
+            .filter(pk__in=[p.pk for p in pages])
+            .values_list("pk", flat=True)
+        )
+        results = [
+            {"id": p.pk, "title": p.title, "url": p.get_absolute_url(), "visible": p.pk in visible}
+            for p in pages
+        ]
+        return JsonResponse({"results": results})
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self.warn_about_links(request, obj)
+
+    def warn_about_links(self, request, page):
+        """Tell the editor about links visitors could not follow; the save has gone through."""
+        problems = page.link_problems()
+        if problems:
+            messages.warning(
+                request,
+                format_html(
+                    "Saved, but {} link(s) would not work for visitors: {}",
+                    len(problems),
+                    " ".join(problems),
+                ),
+            )
 
     def review_report_view(self, request):
         """Pages whose medical review is overdue (most overdue first), then never-reviewed ones."""

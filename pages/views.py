@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from . import pagecache
 from .models import Page, Redirect
+from .richtext import resolve_page_links
 from .search import MAX_QUERY_CHARS, search_pages, search_terms
 from .tree import last_known_crisis_line, tree_for
 
@@ -76,6 +77,7 @@ def render_page(request, page, *, unsaved=False, extra_context=None):
     is_preview = unsaved or page.path not in tree.by_path
     context = {
         "page": page,
+        "body_html": resolve_page_links(page.body_html, tree.url_by_pk.get),
         "tree": tree,
         "breadcrumbs": tree.breadcrumbs(page),
         "subpages": tree.children(page),

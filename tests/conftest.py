@@ -19,7 +19,10 @@ def make_page(title, *, parent=None, status=Page.Status.PUBLISHED, **fields):
     """Create and return a saved page; the slug defaults from the title."""
     from django.utils.text import slugify
 
-    defaults = {"summary": f"About {title}.", "body": f"## {title}\n\nSome text about {title}."}
+    defaults = {
+        "summary": f"About {title}.",
+        "body": f"<h2>{title}</h2><p>Some text about {title}.</p>",
+    }
     defaults.update(fields)
     return Page.objects.create(
         title=title, slug=defaults.pop("slug", slugify(title)), parent=parent, status=status,

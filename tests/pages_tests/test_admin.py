@@ -16,7 +16,7 @@ def page_form(**overrides):
         "parent": "",
         "status": "published",
         "summary": "What it costs.",
-        "body": "## Cost\n\nText.",
+        "body": "<h2>Cost</h2><p>Text.</p>",
         "epigraph_quote": "",
         "epigraph_person": "",
         "epigraph_role": "",

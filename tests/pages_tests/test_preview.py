@@ -28,7 +28,9 @@ def test_change_form_has_a_preview_button_that_opens_a_new_tab(editor_client, pu
 def test_editor_previews_unsaved_changes_in_the_real_layout_and_nothing_is_saved(
     editor_client, client, published_page
 ):
-    data = page_form_data(published_page, title="Cost, revised", body="## New\n\nFresh *words*.")
+    data = page_form_data(
+        published_page, title="Cost, revised", body="<h2>New</h2><p>Fresh <em>words</em>.</p>"
+    )
     response = editor_client.post(preview_url(published_page), data)
     html = response.content.decode()
     assert response.status_code == HTTPStatus.OK
