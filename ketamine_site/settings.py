@@ -215,7 +215,10 @@ READABILITY_TARGET_GRADE = env.float("READABILITY_TARGET_GRADE", default=8.0)
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
-    "style-src": [CSP.SELF],
+    # The editor's engine (Tiptap) adds its small base stylesheet as a <style> element;
+    # its hash admits that exact text and nothing else (checked against the shipped
+    # bundle in tests/pages_tests/test_editor.py, so an upgrade that changes it fails).
+    "style-src": [CSP.SELF, "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"],
     "img-src": [CSP.SELF, "data:"],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],

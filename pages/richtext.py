@@ -31,7 +31,7 @@ BODY_EXTENSIONS = {
         "chooserUrl": reverse_lazy("admin:pages_page_choose"),
     },
     "History": True,
-    "Typographic": True,
+    "SpecialCharacters": True,
 }
 
 ALLOWED_TAGS = {

@@ -1,6 +1,10 @@
+import base64
+import hashlib
 import json
+import re
 from html.parser import HTMLParser
 from http import HTTPStatus
+from pathlib import Path
 
 import pytest
 from django.contrib.messages import get_messages
@@ -121,3 +125,10 @@ def test_a_page_with_working_links_saves_without_a_warning(editor_client, publis
         change_url(published_page), page_form_data(published_page, body=body)
     )
     assert not [m for m in get_messages(response.wsgi_request) if m.level_tag == "warning"]
+
+
+def test_the_csp_admits_the_editors_base_stylesheet_by_its_hash(settings):
+    bundle = Path(finders.find("django_prose_editor/editor.js")).read_text()
+    css = re.search(r"let \w+=`(\.ProseMirror \{.*?)`", bundle, re.DOTALL).group(1)
+    digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in settings.SECURE_CSP["style-src"]
