@@ -1,18 +1,20 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import CharField, F, Func, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Cast, Concat
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from reversion import set_comment
 from reversion.admin import VersionAdmin
 
 from . import revisions
-from .models import Page, Redirect, SiteSettings, Source
+from .forms import ImageForm
+from .models import Image, Page, Redirect, SiteSettings, Source
 from .views import render_page
 
 # Enough to find a page by a word of its title; a longer list needs a better word.
@@ -80,7 +82,7 @@ class PageAdmin(VersionAdmin):
     ordering = ["path"]
     list_select_related = ["parent"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["parent"]
+    autocomplete_fields = ["parent", "figure"]
     readonly_fields = ["path", "created_at", "updated_at"]
     save_on_top = True
     history_latest_first = True
@@ -90,7 +92,7 @@ class PageAdmin(VersionAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "parent", "status", "summary", "body"]}),
         ("Epigraph", {"fields": ["epigraph_quote", "epigraph_person", "epigraph_role"]}),
-        ("Figure and byline", {"fields": ["figure", "figure_alt", "figure_caption", "byline"]}),
+        ("Figure and byline", {"fields": ["figure", "byline"]}),
         (
             "Medical review",
             {
@@ -179,9 +181,9 @@ class PageAdmin(VersionAdmin):
             return TemplateResponse(
                 request, "admin/pages/page/preview_invalid.html", context, status=400
             )
-        page, figure_pending = unsaved_page(form)
-        context = {"figure_pending": figure_pending}
-        return render_page(request, page, unsaved=True, extra_context=context)
+        page = form.instance
+        page.derive_fields()
+        return render_page(request, page, unsaved=True)
 
     def choose_page_view(self, request):
         """Pages whose title contains ?q=, for the editor's link dialog (JSON)."""
@@ -348,20 +350,6 @@ class PageAdmin(VersionAdmin):
         return page
 
 
-def unsaved_page(form):
-    """The page as a valid admin form describes it, derived fields filled, not saved.
-
-    Returns the page and whether a newly uploaded figure had to be left out: an
-    upload has no address until it is saved, so the stored figure is shown instead.
-    """
-    page = form.instance
-    figure_pending = isinstance(form.cleaned_data.get("figure"), UploadedFile)
-    if figure_pending:
-        page.figure = form.initial.get("figure") or ""
-    page.derive_fields()
-    return page, figure_pending
-
-
 @admin.register(Redirect)
 class RedirectAdmin(admin.ModelAdmin):
     """Old addresses that keep working. Moving a published page adds them automatically."""
@@ -415,3 +403,145 @@ class SiteSettingsAdmin(admin.ModelAdmin):
         if settings is not None and self.has_view_or_change_permission(request, settings):
             return redirect("admin:pages_sitesettings_change", quote(settings.pk))
         return super().changelist_view(request, extra_context)
+
+
+def uses_of_image():
+    """A subquery counting the pages that show an image (as figure or in their text)."""
+    marker = Concat(Value('data-file="'), Cast(OuterRef("pk"), CharField()), Value('"'))
+    return Subquery(
+        Page.objects.filter(Q(figure=OuterRef("pk")) | Q(body__contains=marker))
+        .order_by()
+        .annotate(count=Func(F("pk"), function="COUNT"))
+        .values("count")[:1]
+    )
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    """The image library: upload once, use on any page as its figure or in its text."""
+
+    form = ImageForm
+    list_display = [
+        "thumbnail",
+        "description",
+        "is_decorative",
+        "dimensions",
+        "used_on",
+        "uploaded_by",
+        "uploaded_at",
+    ]
+    list_display_links = ["thumbnail", "description"]
+    list_filter = ["is_decorative", "uploaded_at"]
+    search_fields = ["alt_text", "caption", "credit"]
+    ordering = ["-uploaded_at", "-pk"]
+    list_select_related = ["uploaded_by"]
+    date_hierarchy = "uploaded_at"
+    readonly_fields = ["preview", "dimensions", "uploaded_by", "uploaded_at", "pages_using"]
+    fields = [
+        "file",
+        "preview",
+        "alt_text",
+        "is_decorative",
+        "caption",
+        "credit",
+        "dimensions",
+        "uploaded_by",
+        "uploaded_at",
+        "pages_using",
+    ]
+    # Deleting goes through the confirmation page, which names the pages using the image.
+    actions = None
+    delete_confirmation_template = "admin/pages/image/delete_confirmation.html"
+
+    class Media:
+        css = {"all": ["css/admin-pages.css"]}
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("renditions")
+            .annotate(use_count=uses_of_image())
+        )
+
+    @admin.display(description="picture")
+    def thumbnail(self, image):
+        small = min(
+            image.renditions.all(), key=lambda r: (r.format == "webp", r.width), default=None
+        )
+        if small is None:
+            return "—"
+        return format_html('<img src="{}" alt="" width="96" class="image-thumbnail">', small.url)
+
+    @admin.display(description="description", ordering="alt_text")
+    def description(self, image):
+        return str(image)
+
+    @admin.display(description="size")
+    def dimensions(self, image):
+        return f"{image.width} × {image.height}" if image.width else "—"
+
+    @admin.display(description="used on", ordering="use_count")
+    def used_on(self, image):
+        count = getattr(image, "use_count", None) or 0
+        return f"{count} page{'s' if count != 1 else ''}" if count else "not used"
+
+    @admin.display(description="preview")
+    def preview(self, image):
+        picture = image.picture() if image.pk else None
+        return picture.html(lazy=False, sizes="20rem") if picture else "—"
+
+    @admin.display(description="used on these pages")
+    def pages_using(self, image):
+        pages = image.pages_using() if image.pk else []
+        if not pages:
+            return "Not used on any page yet."
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            ((reverse("admin:pages_page_change", args=[p.pk]), p.title) for p in pages),
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        with transaction.atomic():
+            if change and "file" in form.changed_data:
+                obj.renditions.all().delete()
+            super().save_model(request, obj, form, change)
+            obj.make_renditions()
+
+    def delete_view(self, request, object_id, extra_context=None):
+        image = self.get_object(request, unquote(object_id))
+        context = {
+            "pages_using": list(image.pages_using()) if image else [],
+            **(extra_context or {}),
+        }
+        return super().delete_view(request, object_id, context)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("choose/", view(self.choose_view), name="pages_image_choose"),
+            *super().get_urls(),
+        ]
+
+    def choose_view(self, request):
+        """The editor's picture picker (a small window): search the library and pick one."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        query = request.GET.get("q", "").strip()[:100]
+        images = self.get_queryset(request)
+        if query:
+            images = images.filter(Q(alt_text__icontains=query) | Q(caption__icontains=query))
+        choices = [(image, image.picture()) for image in images[: CHOOSER_RESULTS * 2]]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Choose a picture",
+            "query": query,
+            "func_num": request.GET.get("CKEditorFuncNum", ""),
+            "choices": [(image, picture) for image, picture in choices if picture],
+            "is_popup": True,
+        }
+        return TemplateResponse(request, "admin/pages/image/choose.html", context)

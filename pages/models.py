@@ -1,9 +1,11 @@
 import html
+import io
 
 import reversion
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import connections, models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Value
@@ -143,16 +145,15 @@ class Page(models.Model):
         editable=False,
         help_text="PostgreSQL's search index of title, summary and body. Derived on save.",
     )
-    figure = models.ImageField(
-        upload_to="figures/", blank=True, help_text="Optional picture shown under the title."
-    )
-    figure_alt = models.CharField(
-        "figure alt text",
-        max_length=250,
+    figure = models.ForeignKey(
+        "Image",
+        null=True,
         blank=True,
-        help_text="Required with a figure: what the picture shows, for people who cannot see it.",
+        on_delete=models.PROTECT,
+        related_name="figure_of",
+        help_text="Optional picture from the image library, shown under the title with its "
+        "caption. Type a word of its description to find it.",
     )
-    figure_caption = models.CharField(max_length=300, blank=True)
     byline = models.CharField(
         max_length=200, blank=True, help_text="Optional author line, e.g. 'By Dr A. Smith, MD'."
     )
@@ -350,10 +351,6 @@ class Page(models.Model):
                     code="duplicate_slug",
                     params={"slug": self.slug},
                 )
-        if self.figure and not self.figure_alt.strip():
-            errors["figure_alt"] = ValidationError(
-                "Describe the figure for people who cannot see it.", code="figure_alt_required"
-            )
         errors.update(self._review_errors())
         if self.is_home:
             other_home = Page.objects.filter(is_home=True).exclude(pk=self.pk).first()
@@ -730,3 +727,175 @@ class SiteSettings(models.Model):
             },
         )
         return settings
+
+
+class ImageQuerySet(models.QuerySet):
+    def pictures(self, pks):
+        """{pk: Picture} for the given images, with their renditions, in two queries."""
+        found = self.filter(pk__in=pks).prefetch_related("renditions")
+        pictures = {}
+        for image in found:
+            if not image.renditions.all() and image.width:
+                # Made at upload; only a figure moved into the library by the migration
+                # gets them here, on its first showing.
+                image.make_renditions()
+                image = self.prefetch_related("renditions").get(pk=image.pk)
+            pictures[image.pk] = image.picture()
+        return pictures
+
+
+class Image(models.Model):
+    """A picture in the library, usable as a page's figure or inside a page's text."""
+
+    file = models.ImageField(
+        upload_to="images/",
+        width_field="width",
+        height_field="height",
+        help_text="JPEG, PNG, WebP, AVIF or GIF, at most 10 MB and 40 million pixels. "
+        "Location and camera details are removed.",
+    )
+    width = models.PositiveIntegerField(editable=False, default=0)
+    height = models.PositiveIntegerField(editable=False, default=0)
+    alt_text = models.CharField(
+        "alt text",
+        max_length=250,
+        blank=True,
+        help_text="What the picture shows, for people who cannot see it, e.g. 'A nurse "
+        "adjusting an infusion pump beside a reclining chair'.",
+    )
+    is_decorative = models.BooleanField(
+        "decorative",
+        default=False,
+        help_text="Tick only if the picture adds nothing to the words around it; "
+        "screen readers then skip it.",
+    )
+    caption = models.CharField(
+        max_length=300, blank=True, help_text="Shown under the picture when it is a page's figure."
+    )
+    credit = models.CharField(
+        "credit or licence",
+        max_length=200,
+        blank=True,
+        help_text="Who made it and on what terms, e.g. 'Photo: J. Doe, CC BY 4.0'.",
+    )
+    uploaded_by = models.ForeignKey(
+        "auth.User",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = ImageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = "image"
+        verbose_name_plural = "images"
+
+    def __str__(self):
+        return self.alt_text or f"Decorative picture {self.pk}" if self.pk else "New picture"
+
+    def clean(self):
+        self.alt_text = self.alt_text.strip()
+        if not self.alt_text and not self.is_decorative:
+            raise ValidationError(
+                {
+                    "alt_text": ValidationError(
+                        "Describe the picture for people who cannot see it, or tick "
+                        "“decorative” if it adds nothing to the text.",
+                        code="alt_text_required",
+                    )
+                }
+            )
+
+    @property
+    def alt(self):
+        return "" if self.is_decorative else self.alt_text
+
+    def pages_using(self):
+        """Pages showing this image, as their figure or in their text."""
+        return Page.objects.filter(
+            Q(figure=self) | Q(body__contains=f'data-file="{self.pk}"')
+        ).order_by("path")
+
+    def make_renditions(self):
+        """Make the missing renditions (once per width and format); returns them all."""
+        from .images import fallback_format, make_rendition, rendition_widths, store
+
+        existing = {(r.width, r.format): r for r in self.renditions.all()}
+        self.file.open("rb")
+        try:
+            source = self.file.read()
+        finally:
+            self.file.close()
+        fallback = fallback_format(
+            self.file.name.rsplit(".", 1)[-1].lower(), self.has_alpha(source)
+        )
+        for width in rendition_widths(self.width):
+            for extension in ("webp", fallback):
+                if (width, extension) in existing:
+                    continue
+                content, (made_width, made_height) = make_rendition(source, width, extension)
+                stem = self.file.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+                name = store(f"renditions/{stem}-{width}.{extension}", content)
+                existing[width, extension] = Rendition.objects.create(
+                    image=self, width=made_width, height=made_height, format=extension, file=name
+                )
+        return list(existing.values())
+
+    @staticmethod
+    def has_alpha(source):
+        from PIL import Image as PillowImage
+
+        with PillowImage.open(io.BytesIO(source)) as image:
+            return image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+
+    def picture(self):
+        """The image as a Picture (srcsets of its renditions), from prefetched renditions."""
+        from .images import Picture, srcset
+
+        renditions = sorted(self.renditions.all(), key=lambda r: r.width)
+        webp = [r for r in renditions if r.format == "webp"]
+        other = [r for r in renditions if r.format != "webp"]
+        if not other:
+            return None
+        middle = next((r for r in other if r.width >= 800), other[-1])
+        return Picture(
+            alt=self.alt,
+            width=self.width,
+            height=self.height,
+            src=middle.url,
+            srcset=srcset(other),
+            webp_srcset=srcset(webp),
+            share_src=other[-1].url,
+            caption=self.caption,
+            credit=self.credit,
+        )
+
+
+class Rendition(models.Model):
+    """One resized copy of an image, in one format; made once, never per request."""
+
+    image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="renditions")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    format = models.CharField(max_length=8)
+    file = models.CharField(max_length=300, help_text="Its name on the default storage.")
+
+    class Meta:
+        ordering = ["image", "width", "format"]
+        verbose_name = "rendition"
+        verbose_name_plural = "renditions"
+        constraints = [
+            models.UniqueConstraint(fields=["image", "width", "format"], name="one_rendition_each")
+        ]
+
+    def __str__(self):
+        return f"{self.file} ({self.width}×{self.height})"
+
+    @property
+    def url(self):
+        return default_storage.url(self.file)

@@ -30,6 +30,9 @@ BODY_EXTENSIONS = {
         "enableTarget": False,
         "chooserUrl": reverse_lazy("admin:pages_page_choose"),
     },
+    "Figure": {"pickerUrl": reverse_lazy("admin:pages_image_choose")},
+    "Caption": True,
+    "Image": True,
     "History": True,
     "SpecialCharacters": True,
 }

@@ -7,7 +7,8 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
 from . import pagecache
-from .models import Page, Redirect
+from .images import image_ids_in, replace_body_images
+from .models import Image, Page, Redirect
 from .richtext import resolve_page_links
 from .search import MAX_QUERY_CHARS, search_pages, search_terms
 from .tree import last_known_crisis_line, tree_for
@@ -75,9 +76,16 @@ def render_page(request, page, *, unsaved=False, extra_context=None):
     """
     tree = tree_for(request)
     is_preview = unsaved or page.path not in tree.by_path
+    # One query for every picture on the page (figure and body) and their renditions;
+    # for visitors this runs once per change of the site, when the page cache fills.
+    image_ids = image_ids_in(page.body_html) + ([page.figure_id] if page.figure_id else [])
+    pictures = Image.objects.pictures(image_ids) if image_ids else {}
+    figure = pictures.get(page.figure_id)
+    body_html = resolve_page_links(page.body_html, tree.url_by_pk.get)
     context = {
         "page": page,
-        "body_html": resolve_page_links(page.body_html, tree.url_by_pk.get),
+        "figure": figure,
+        "body_html": replace_body_images(body_html, pictures),
         "tree": tree,
         "breadcrumbs": tree.breadcrumbs(page),
         "subpages": tree.children(page),
@@ -85,7 +93,7 @@ def render_page(request, page, *, unsaved=False, extra_context=None):
         "is_preview": is_preview,
         "is_unsaved": unsaved,
         "canonical_url": request.build_absolute_uri(page.get_absolute_url()),
-        "image_url": request.build_absolute_uri(page.figure.url) if page.figure else "",
+        "image_url": request.build_absolute_uri(figure.share_src) if figure else "",
         **(extra_context or {}),
         **pagecache.context(request),
     }

@@ -1,7 +1,6 @@
 """The page editor in Chromium: the visual editor's toolbar, pasting, the page chooser
 and the live preview, all under the site's real Content-Security-Policy."""
 
-
 import pytest
 from playwright.sync_api import expect
 
@@ -31,6 +30,6 @@ def open_editor(page, site, editor, path="learn/cost"):
 
 def test_explore(site, page, editor):
     problems = open_editor(page, site, editor)
-    page.screenshot(path="/tmp/editor.png", full_page=True)
+    page.screenshot(path="/tmp/editor.png", full_page=True)  # noqa: S108
     print(problems)
     assert not problems
