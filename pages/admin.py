@@ -15,6 +15,7 @@ from reversion.admin import VersionAdmin
 from . import revisions
 from .forms import ImageForm
 from .models import Image, Page, Redirect, SiteSettings, Source
+from .readability import target_grade
 from .views import render_page
 
 # Enough to find a page by a word of its title; a longer list needs a better word.
@@ -36,6 +37,24 @@ class MedicalReviewFilter(admin.SimpleListFilter):
             "missing": queryset.review_missing,
             "current": queryset.review_up_to_date,
         }.get(self.value(), queryset.all)()
+
+
+class ReadingGradeFilter(admin.SimpleListFilter):
+    """Pages harder to read than the site's target grade (READABILITY_TARGET_GRADE)."""
+
+    title = "reading grade"
+    parameter_name = "reading"
+
+    def lookups(self, request, model_admin):
+        target = f"{target_grade():g}"
+        return [("above", f"Above grade {target}"), ("within", f"Grade {target} or below")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "above":
+            return queryset.above_reading_target()
+        if self.value() == "within":
+            return queryset.filter(reading_grade__lte=target_grade())
+        return queryset
 
 
 class SourceInline(admin.TabularInline):
@@ -68,6 +87,7 @@ class PageAdmin(VersionAdmin):
         "show_in_menu",
         "position",
         "updated_at",
+        "reading",
         "open_link",
     ]
     list_display_links = ["indented_title"]
@@ -77,6 +97,7 @@ class PageAdmin(VersionAdmin):
         "show_in_menu",
         "accepts_feedback",
         ("parent", admin.RelatedOnlyFieldListFilter),
+        ReadingGradeFilter,
     ]
     search_fields = ["title", "body", "summary"]
     ordering = ["path"]
@@ -121,10 +142,23 @@ class PageAdmin(VersionAdmin):
     ]
     inlines = [SourceInline]
 
+    class Media:
+        # The live preview beside the body, with word count and reading grade.
+        js = ["js/live-preview.js"]
+        css = {"all": ["css/admin-editor.css"]}
+
     @admin.display(description="title", ordering="path")
     def indented_title(self, page):
         # A dash per level: the admin strips leading spaces, and the CSP forbids inline styles.
         return f"{'— ' * page.depth}{page.title}"
+
+    @admin.display(description="reading grade", ordering="reading_grade")
+    def reading(self, page):
+        if page.reading_grade is None:
+            return "—"
+        if page.reading_grade > target_grade():
+            return f"{page.reading_grade:g} (above {target_grade():g})"
+        return f"{page.reading_grade:g}"
 
     @admin.display(description="on the site")
     def open_link(self, page):
@@ -183,7 +217,16 @@ class PageAdmin(VersionAdmin):
             )
         page = form.instance
         page.derive_fields()
-        return render_page(request, page, unsaved=True)
+        live = request.headers.get("X-Live-Preview") == "1"
+        response = render_page(request, page, unsaved=True, extra_context={"is_live_preview": live})
+        return self.with_reading_grade(response, page)
+
+    def with_reading_grade(self, response, page):
+        """The preview, telling the editor's live panel the body's reading grade."""
+        if page.reading_grade is not None:
+            response["X-Reading-Grade"] = f"{page.reading_grade:g}"
+        response["X-Reading-Target"] = f"{target_grade():g}"
+        return response
 
     def choose_page_view(self, request):
         """Pages whose title contains ?q=, for the editor's link dialog (JSON)."""

@@ -17,8 +17,9 @@ from django.utils.html import strip_tags
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_prose_editor.fields import ProseEditorField
 
+from .readability import flesch_kincaid_grade, target_grade
 from .reserved import reserved_slugs
-from .richtext import BODY_EXTENSIONS, body_links, clean_body
+from .richtext import BODY_EXTENSIONS, block_break, body_links, clean_body
 
 
 def search_vector():
@@ -48,6 +49,10 @@ class PageQuerySet(models.QuerySet):
             StartsWith(OuterRef("path"), Concat(F("path"), Value("/")))
         )
         return self.filter(self.live_q()).exclude(Exists(hidden_ancestor))
+
+    def above_reading_target(self):
+        """Pages whose body needs a higher school grade than the site's target."""
+        return self.filter(reading_grade__gt=target_grade())
 
     def review_overdue(self):
         """Pages whose next medical review was due before today."""
@@ -139,6 +144,14 @@ class Page(models.Model):
     body_html = models.TextField(editable=False, default="")
     body_text = models.TextField(
         editable=False, default="", help_text="The body as plain text, for search. Derived on save."
+    )
+    reading_grade = models.FloatField(
+        "reading grade",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Flesch-Kincaid grade of the body: the US school year needed to follow it. "
+        "Derived on save; kept with each revision.",
     )
     search_document = SearchVectorField(
         null=True,
@@ -257,6 +270,7 @@ class Page(models.Model):
         self.body = clean_body(self.body)
         self.body_html = self.body
         self.body_text = " ".join(html.unescape(strip_tags(self.body_html)).split())
+        self.reading_grade = flesch_kincaid_grade(html.unescape(strip_tags(block_break(self.body))))
 
     def link_problems(self):
         """Links in the body that visitors could not follow, described for the editor.

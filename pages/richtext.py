@@ -188,3 +188,14 @@ def link_to_pages(html: str, pk_for_path) -> str:
         return tag[:-1] + f' data-page-id="{pk}">' if pk else tag
 
     return _A_TAG.sub(mark, html or "")
+
+
+_BLOCK_END = re.compile(r"</(p|h[2-4]|li|blockquote|figcaption)>")
+
+
+def block_break(html: str) -> str:
+    """The body with a sentence break after each block, for counting sentences in its text.
+
+    A heading or list item has no full stop, but it is not part of the next sentence.
+    """
+    return _BLOCK_END.sub(lambda m: f".</{m.group(1)}> ", html or "").replace("..<", ".<")
