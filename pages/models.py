@@ -829,6 +829,14 @@ class Image(models.Model):
     def alt(self):
         return "" if self.is_decorative else self.alt_text
 
+    def delete(self, *args, **kwargs):
+        """Delete the image, and its files once the deletion is committed."""
+        names = [self.file.name, *self.renditions.values_list("file", flat=True)]
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+        return result
+
     def pages_using(self):
         """Pages showing this image, as their figure or in their text."""
         return Page.objects.filter(

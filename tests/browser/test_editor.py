@@ -200,3 +200,45 @@ def test_the_live_preview_follows_typing_and_switches_to_phone_width(site, page,
     assert page.locator(".live-preview iframe").evaluate("el => el.style.width") == "390px"
     assert Page.objects.get(path="learn/cost").title == "Cost"  # nothing saved
     assert not problems
+
+
+def test_a_picture_from_the_library_is_placed_in_the_text_and_served_responsively(
+    site, new_page, editor
+):
+    from django.contrib.auth.models import Group, Permission
+    from django.core.files.storage import default_storage
+
+    from tests.conftest import make_image
+
+    # The Editors role's image permissions (declared in the roles table at merge).
+    Group.objects.get(name="Editors").permissions.add(
+        *Permission.objects.filter(codename__in=["view_image", "add_image", "change_image"])
+    )
+    chair = make_image(alt_text="A reclining infusion chair", caption="The chair")
+    try:
+        page = new_page()
+        problems = open_editor(page, site, editor)
+        empty_editor(page)
+        page.keyboard.type("Our clinic.")
+        page.keyboard.press("Enter")
+        toolbar(page, "figure").click()
+        dialog = page.locator("dialog.prose-editor-dialog")
+        with page.context.expect_page() as picker_window:
+            dialog.get_by_role("button", name="Browse...").click()
+        picker = picker_window.value
+        picker.get_by_role("button", name="A reclining infusion chair").click()
+        expect(dialog.get_by_label("Alternative Text")).to_have_value("A reclining infusion chair")
+        dialog.get_by_role("button", name="Insert").click()
+        assert f'data-file="{chair.pk}"' in body_html(page)
+        page.get_by_role("button", name="Save", exact=True).first.click()
+        expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+        visitor = new_page()
+        visitor.goto(site.url("/learn/cost/"))
+        picture = visitor.get_by_role("img", name="A reclining infusion chair")
+        expect(picture).to_be_visible()
+        assert picture.get_attribute("loading") == "lazy" and picture.get_attribute("srcset")
+        expect(visitor.locator("figcaption", has_text="The chair")).to_be_visible()
+        assert not problems
+    finally:
+        for name in [chair.file.name, *chair.renditions.values_list("file", flat=True)]:
+            default_storage.delete(name)

@@ -259,3 +259,16 @@ def test_a_page_figure_is_chosen_from_the_library_in_the_page_form(
     )
     published_page.refresh_from_db()
     assert published_page.figure == chair
+
+
+def test_deleting_an_unused_picture_removes_its_files(
+    editor_client, media_root, django_capture_on_commit_callbacks
+):
+    chair = make_image(alt_text="An infusion chair")
+    assert stored_files(media_root)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(
+            reverse("admin:pages_image_delete", args=[chair.pk]), {"post": "yes"}
+        )
+    assert response.status_code == HTTPStatus.FOUND
+    assert not Image.objects.exists() and not stored_files(media_root)
