@@ -61,6 +61,9 @@ _RENAMED_TAGS = [
     (re.compile(r"<(/?)i\b(?=[\s>])", re.IGNORECASE), r"<\1em"),
 ]
 _EMPTY_BODY = re.compile(r"^\s*(<p>\s*(<br>)?\s*</p>\s*)*$")
+# A picture must come from the library: a pasted <img> would load from anywhere
+# (a tracking pixel), and has no renditions or checked alt text.
+_IMG_NOT_FROM_LIBRARY = re.compile(r"<img\b(?![^>]*\sdata-file=\"\d+\")[^>]*>")
 
 _cleaner = nh3.Cleaner(
     tags=ALLOWED_TAGS,
@@ -79,7 +82,7 @@ def clean_body(html: str) -> str:
     html = html or ""
     for pattern, replacement in _RENAMED_TAGS:
         html = pattern.sub(replacement, html)
-    cleaned = _cleaner.clean(html).strip()
+    cleaned = _IMG_NOT_FROM_LIBRARY.sub("", _cleaner.clean(html)).strip()
     return "" if _EMPTY_BODY.match(cleaned) else cleaned
 
 

@@ -94,6 +94,14 @@ def test_a_word_document_paste_is_cleaned_to_the_editors_elements():
     assert "Mso" not in cleaned and "style" not in cleaned and "<!--" not in cleaned
 
 
+def test_only_pictures_from_the_library_are_kept():
+    cleaned = clean_body(
+        '<p><img src="https://tracker.example/p.gif" alt=""></p>'
+        '<figure><img src="/media/renditions/a-800.jpg" alt="Chair" data-file="4"></figure>'
+    )
+    assert "tracker" not in cleaned and 'data-file="4"' in cleaned
+
+
 def test_an_empty_editor_is_an_empty_body():
     assert clean_body("<p></p>") == ""
 
