@@ -24,8 +24,6 @@ SHOWN_FIELDS = [
     "epigraph_role",
     "body",
     "figure",
-    "figure_alt",
-    "figure_caption",
 ]
 
 
@@ -153,14 +151,13 @@ def sources_then_and_now(version, page):
 
 
 def figure_then(page):
-    """The figure the visitor saw, if its file is still stored (a replaced one may not be)."""
-    if not page.figure:
+    """The library picture the visitor saw, if it is still in the library."""
+    if not page.figure_id:
         return None
     try:
-        stored = page.figure.storage.exists(page.figure.name)
-    except OSError:
-        stored = False
-    return page.figure if stored else None
+        return page.figure
+    except ObjectDoesNotExist:  # deleted from the library since
+        return None
 
 
 def article(version, page_now):
@@ -178,10 +175,8 @@ def article(version, page_now):
         "epigraph_person": field("epigraph_person"),
         "epigraph_role": field("epigraph_role"),
         "figure": figure_then(then),
-        "figure_name": then.figure.name if then.figure else "",
-        "figure_alt": then.figure_alt,
-        "figure_caption": field("figure_caption"),
-        "figure_changed": now is not None and then.figure.name != now.figure.name,
+        "figure_gone": bool(then.figure_id) and figure_then(then) is None,
+        "figure_changed": now is not None and then.figure_id != now.figure_id,
         "body": html_diff(then.body_html, now.body_html if now else then.body_html),
         "sources": sources_then_and_now(version, now),
         "source_text": then.body,

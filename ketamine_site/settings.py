@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "reversion",
     "django_tasks_db",
+    "django_prose_editor",
     "pages",
     "feedback",
 ]
@@ -83,6 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
                 "pages.context_processors.site",
             ],
         },
@@ -320,12 +323,30 @@ FEEDBACK_RETRY_SECONDS = env.int("FEEDBACK_RETRY_SECONDS", default=30)
 # could pick a new address for every post and escape the rate limit.
 FEEDBACK_TRUST_X_FORWARDED_FOR = env.bool("FEEDBACK_TRUST_X_FORWARDED_FOR", default=False)
 
+# The page body's visual editor: our own extensions (the page chooser) on top of the
+# package's; pages/richtext.py lists what editors may use and cleans every save.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("js/editor-extensions.js")],
+        "extensions": {"PageLink": "django_prose_editor.config.process_link"},
+    }
+]
+# Page bodies above this Flesch-Kincaid grade are flagged in the Pages list; grade 8
+# or below is the usual aim for health information read by the public.
+READABILITY_TARGET_GRADE = env.float("READABILITY_TARGET_GRADE", default=8.0)
+
 # Security headers. The site never needs inline script or style, another host, or
-# to be framed, so the policy says exactly that.
+# to be framed, so the policy says exactly that. The one exception is the nonce:
+# the page editor's import map (django-prose-editor) is an inline script, so the
+# admin renders it with a per-response nonce. Django adds the nonce to the header
+# only on responses that used one, so public (cached) pages carry none.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF],
-    "style-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    # The editor's engine (Tiptap) adds its small base stylesheet as a <style> element;
+    # its hash admits that exact text and nothing else (checked against the shipped
+    # bundle in tests/pages_tests/test_editor.py, so an upgrade that changes it fails).
+    "style-src": [CSP.SELF, "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"],
     "img-src": [CSP.SELF, "data:", *MEDIA_ORIGINS],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],

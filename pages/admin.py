@@ -4,25 +4,30 @@ from dataclasses import dataclass
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import CharField, Exists, F, Func, OuterRef, Q, Subquery, Value
 from django.db.models.constants import LOOKUP_SEP
-from django.http import Http404
+from django.db.models.functions import Cast, Concat
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from reversion import set_comment
 from reversion.admin import VersionAdmin
 
 from . import revisions, workflow
 from .admin_workflow import WorkflowAdminMixin, live_comparison
+from .forms import ImageForm
 from .locking import LockedModelForm
-from .models import Page, PageReviewEvent, Redirect, SiteSettings, Source
+from .models import Image, Page, PageReviewEvent, Redirect, SiteSettings, Source
+from .readability import target_grade
 from .views import render_page
+
+# Enough to find a page by a word of its title; a longer list needs a better word.
+CHOOSER_RESULTS = 20
 
 
 class MedicalReviewFilter(admin.SimpleListFilter):
@@ -40,6 +45,24 @@ class MedicalReviewFilter(admin.SimpleListFilter):
             "missing": queryset.review_missing,
             "current": queryset.review_up_to_date,
         }.get(self.value(), queryset.all)()
+
+
+class ReadingGradeFilter(admin.SimpleListFilter):
+    """Pages harder to read than the site's target grade (READABILITY_TARGET_GRADE)."""
+
+    title = "reading grade"
+    parameter_name = "reading"
+
+    def lookups(self, request, model_admin):
+        target = f"{target_grade():g}"
+        return [("above", f"Above grade {target}"), ("within", f"Grade {target} or below")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "above":
+            return queryset.above_reading_target()
+        if self.value() == "within":
+            return queryset.filter(reading_grade__lte=target_grade())
+        return queryset
 
 
 class SourceInline(admin.TabularInline):
@@ -91,6 +114,7 @@ class PageAdmin(WorkflowAdminMixin, VersionAdmin):
         "show_in_menu",
         "position",
         "updated_at",
+        "reading",
         "open_link",
     ]
     list_display_links = ["indented_title"]
@@ -100,13 +124,14 @@ class PageAdmin(WorkflowAdminMixin, VersionAdmin):
         "show_in_menu",
         "accepts_feedback",
         ("parent", admin.RelatedOnlyFieldListFilter),
+        ReadingGradeFilter,
     ]
     search_fields = ["title", "body", "summary"]
     # Menu order, children under their parent (see Page.tree_order).
     ordering = ["tree_order"]
     list_select_related = ["parent"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["parent"]
+    autocomplete_fields = ["parent", "figure"]
     readonly_fields = ["path", "created_at", "updated_at"]
     save_on_top = True
     history_latest_first = True
@@ -116,7 +141,7 @@ class PageAdmin(WorkflowAdminMixin, VersionAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "parent", "status", "summary", "body"]}),
         ("Epigraph", {"fields": ["epigraph_quote", "epigraph_person", "epigraph_role"]}),
-        ("Figure and byline", {"fields": ["figure", "figure_alt", "figure_caption", "byline"]}),
+        ("Figure and byline", {"fields": ["figure", "byline"]}),
         (
             "Medical review",
             {
@@ -225,10 +250,23 @@ class PageAdmin(WorkflowAdminMixin, VersionAdmin):
             return format_html('{} <span class="page-address">(top level)</span>', page.title)
         return format_html('{} <span class="page-address">under /{}/</span>', page.title, parents)
 
+    class Media:
+        # The live preview beside the body, with word count and reading grade.
+        js = ["js/live-preview.js"]
+        css = {"all": ["css/admin-editor.css"]}
+
     @admin.display(description="title", ordering="tree_order")
     def indented_title(self, page):
         # A dash per level: the admin strips leading spaces, and the CSP forbids inline styles.
         return f"{'— ' * page.depth}{page.title}"
+
+    @admin.display(description="reading grade", ordering="reading_grade")
+    def reading(self, page):
+        if page.reading_grade is None:
+            return "—"
+        if page.reading_grade > target_grade():
+            return f"{page.reading_grade:g} (above {target_grade():g})"
+        return f"{page.reading_grade:g}"
 
     @admin.display(description="on the site")
     def open_link(self, page):
@@ -242,6 +280,7 @@ class PageAdmin(WorkflowAdminMixin, VersionAdmin):
         return [
             path("review-report/", view(self.review_report_view), name="pages_page_review_report"),
             *self.workflow_urls(),
+            path("choose-page/", view(self.choose_page_view), name="pages_page_choose"),
             path("add/preview/", view(self.preview_view), name="pages_page_preview_add"),
             path("<path:object_id>/preview/", view(self.preview_view), name="pages_page_preview"),
             path(
@@ -286,9 +325,52 @@ class PageAdmin(WorkflowAdminMixin, VersionAdmin):
             return TemplateResponse(
                 request, "admin/pages/page/preview_invalid.html", context, status=400
             )
-        page, figure_pending = unsaved_page(form)
-        context = {"figure_pending": figure_pending}
-        return render_page(request, page, unsaved=True, extra_context=context)
+        page = form.instance
+        page.derive_fields()
+        live = request.headers.get("X-Live-Preview") == "1"
+        response = render_page(request, page, unsaved=True, extra_context={"is_live_preview": live})
+        return self.with_reading_grade(response, page)
+
+    def with_reading_grade(self, response, page):
+        """The preview, telling the editor's live panel the body's reading grade."""
+        if page.reading_grade is not None:
+            response["X-Reading-Grade"] = f"{page.reading_grade:g}"
+        response["X-Reading-Target"] = f"{target_grade():g}"
+        return response
+
+    def choose_page_view(self, request):
+        """Pages whose title contains ?q=, for the editor's link dialog (JSON)."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        query = request.GET.get("q", "").strip()[:100]
+        pages = Page.objects.filter(title__icontains=query).order_by("path")[:CHOOSER_RESULTS]
+        visible = set(
+            Page.objects.published()
+            .filter(pk__in=[p.pk for p in pages])
+            .values_list("pk", flat=True)
+        )
+        results = [
+            {"id": p.pk, "title": p.title, "url": p.get_absolute_url(), "visible": p.pk in visible}
+            for p in pages
+        ]
+        return JsonResponse({"results": results})
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self.warn_about_links(request, obj)
+
+    def warn_about_links(self, request, page):
+        """Tell the editor about links visitors could not follow; the save has gone through."""
+        problems = page.link_problems()
+        if problems:
+            messages.warning(
+                request,
+                format_html(
+                    "Saved, but {} link(s) would not work for visitors: {}",
+                    len(problems),
+                    " ".join(problems),
+                ),
+            )
 
     def review_report_view(self, request):
         """Pages whose medical review is overdue (most overdue first), then never-reviewed ones."""
@@ -504,20 +586,6 @@ def local_time(moment):
     return date_format(timezone.localtime(moment), "j F Y, H:i T")
 
 
-def unsaved_page(form):
-    """The page as a valid admin form describes it, derived fields filled, not saved.
-
-    Returns the page and whether a newly uploaded figure had to be left out: an
-    upload has no address until it is saved, so the stored figure is shown instead.
-    """
-    page = form.instance
-    figure_pending = isinstance(form.cleaned_data.get("figure"), UploadedFile)
-    if figure_pending:
-        page.figure = form.initial.get("figure") or ""
-    page.derive_fields()
-    return page, figure_pending
-
-
 @admin.register(Redirect)
 class RedirectAdmin(admin.ModelAdmin):
     """Old addresses that keep working. Moving a published page adds them automatically."""
@@ -603,3 +671,145 @@ class SiteSettingsAdmin(admin.ModelAdmin):
         if settings is not None and self.has_view_or_change_permission(request, settings):
             return redirect("admin:pages_sitesettings_change", quote(settings.pk))
         return super().changelist_view(request, extra_context)
+
+
+def uses_of_image():
+    """A subquery counting the pages that show an image (as figure or in their text)."""
+    marker = Concat(Value('data-file="'), Cast(OuterRef("pk"), CharField()), Value('"'))
+    return Subquery(
+        Page.objects.filter(Q(figure=OuterRef("pk")) | Q(body__contains=marker))
+        .order_by()
+        .annotate(count=Func(F("pk"), function="COUNT"))
+        .values("count")[:1]
+    )
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    """The image library: upload once, use on any page as its figure or in its text."""
+
+    form = ImageForm
+    list_display = [
+        "thumbnail",
+        "description",
+        "is_decorative",
+        "dimensions",
+        "used_on",
+        "uploaded_by",
+        "uploaded_at",
+    ]
+    list_display_links = ["thumbnail", "description"]
+    list_filter = ["is_decorative", "uploaded_at"]
+    search_fields = ["alt_text", "caption", "credit"]
+    ordering = ["-uploaded_at", "-pk"]
+    list_select_related = ["uploaded_by"]
+    date_hierarchy = "uploaded_at"
+    readonly_fields = ["preview", "dimensions", "uploaded_by", "uploaded_at", "pages_using"]
+    fields = [
+        "file",
+        "preview",
+        "alt_text",
+        "is_decorative",
+        "caption",
+        "credit",
+        "dimensions",
+        "uploaded_by",
+        "uploaded_at",
+        "pages_using",
+    ]
+    # Deleting goes through the confirmation page, which names the pages using the image.
+    actions = None
+    delete_confirmation_template = "admin/pages/image/delete_confirmation.html"
+
+    class Media:
+        css = {"all": ["css/admin-pages.css"]}
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("renditions")
+            .annotate(use_count=uses_of_image())
+        )
+
+    @admin.display(description="picture")
+    def thumbnail(self, image):
+        small = min(
+            image.renditions.all(), key=lambda r: (r.format == "webp", r.width), default=None
+        )
+        if small is None:
+            return "—"
+        return format_html('<img src="{}" alt="" width="96" class="image-thumbnail">', small.url)
+
+    @admin.display(description="description", ordering="alt_text")
+    def description(self, image):
+        return str(image)
+
+    @admin.display(description="size")
+    def dimensions(self, image):
+        return f"{image.width} × {image.height}" if image.width else "—"
+
+    @admin.display(description="used on", ordering="use_count")
+    def used_on(self, image):
+        count = getattr(image, "use_count", None) or 0
+        return f"{count} page{'s' if count != 1 else ''}" if count else "not used"
+
+    @admin.display(description="preview")
+    def preview(self, image):
+        picture = image.picture() if image.pk else None
+        return picture.html(lazy=False, sizes="20rem") if picture else "—"
+
+    @admin.display(description="used on these pages")
+    def pages_using(self, image):
+        pages = image.pages_using() if image.pk else []
+        if not pages:
+            return "Not used on any page yet."
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            ((reverse("admin:pages_page_change", args=[p.pk]), p.title) for p in pages),
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        with transaction.atomic():
+            if change and "file" in form.changed_data:
+                obj.renditions.all().delete()
+            super().save_model(request, obj, form, change)
+            obj.make_renditions()
+
+    def delete_view(self, request, object_id, extra_context=None):
+        image = self.get_object(request, unquote(object_id))
+        context = {
+            "pages_using": list(image.pages_using()) if image else [],
+            **(extra_context or {}),
+        }
+        return super().delete_view(request, object_id, context)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("choose/", view(self.choose_view), name="pages_image_choose"),
+            *super().get_urls(),
+        ]
+
+    def choose_view(self, request):
+        """The editor's picture picker (a small window): search the library and pick one."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        query = request.GET.get("q", "").strip()[:100]
+        images = self.get_queryset(request)
+        if query:
+            images = images.filter(Q(alt_text__icontains=query) | Q(caption__icontains=query))
+        choices = [(image, image.picture()) for image in images[: CHOOSER_RESULTS * 2]]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Choose a picture",
+            "query": query,
+            "func_num": request.GET.get("CKEditorFuncNum", ""),
+            "choices": [(image, picture) for image, picture in choices if picture],
+            "is_popup": True,
+        }
+        return TemplateResponse(request, "admin/pages/image/choose.html", context)

@@ -1,22 +1,26 @@
 import html
+import io
 
 import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import connections, models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Concat, Now, Substr
 from django.db.models.lookups import StartsWith
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.http import url_has_allowed_host_and_scheme
+from django_prose_editor.fields import ProseEditorField
 
-from .markdown import render_markdown
+from .readability import flesch_kincaid_grade, target_grade
 from .reserved import reserved_slugs
+from .richtext import BODY_EXTENSIONS, block_break, body_links, clean_body
 
 
 def search_vector():
@@ -71,6 +75,10 @@ class PageQuerySet(models.QuerySet):
             StartsWith(OuterRef("path"), Concat(F("path"), Value("/")))
         )
         return self.filter(self.live_q()).exclude(Exists(hidden_ancestor))
+
+    def above_reading_target(self):
+        """Pages whose body needs a higher school grade than the site's target."""
+        return self.filter(reading_grade__gt=target_grade())
 
     def review_overdue(self):
         """Pages whose next medical review was due before today."""
@@ -166,29 +174,39 @@ class Page(models.Model):
         blank=True,
         help_text="Their role, e.g. 'Director, National Institute of Mental Health'.",
     )
-    body = models.TextField(
-        help_text="Written in Markdown: ## for headings, blank lines between paragraphs, "
-        "[text](/learn/cost/) for links. Raw HTML is removed."
+    # The visual editor's HTML, cleaned by an allow-list on every save whatever sent it.
+    body = ProseEditorField(
+        config={"extensions": BODY_EXTENSIONS},
+        sanitize=clean_body,
+        help_text="Use the toolbar for headings, lists, links and pictures. Text pasted from "
+        "Word or Google Docs keeps only those; other formatting is removed.",
     )
     body_html = models.TextField(editable=False, default="")
     body_text = models.TextField(
         editable=False, default="", help_text="The body as plain text, for search. Derived on save."
+    )
+    reading_grade = models.FloatField(
+        "reading grade",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Flesch-Kincaid grade of the body: the US school year needed to follow it. "
+        "Derived on save; kept with each revision.",
     )
     search_document = SearchVectorField(
         null=True,
         editable=False,
         help_text="PostgreSQL's search index of title, summary and body. Derived on save.",
     )
-    figure = models.ImageField(
-        upload_to="figures/", blank=True, help_text="Optional picture shown under the title."
-    )
-    figure_alt = models.CharField(
-        "figure alt text",
-        max_length=250,
+    figure = models.ForeignKey(
+        "Image",
+        null=True,
         blank=True,
-        help_text="Required with a figure: what the picture shows, for people who cannot see it.",
+        on_delete=models.PROTECT,
+        related_name="figure_of",
+        help_text="Optional picture from the image library, shown under the title with its "
+        "caption. Type a word of its description to find it.",
     )
-    figure_caption = models.CharField(max_length=300, blank=True)
     byline = models.CharField(
         max_length=200, blank=True, help_text="Optional author line, e.g. 'By Dr A. Smith, MD'."
     )
@@ -349,8 +367,33 @@ class Page(models.Model):
         self.tree_order = (self.parent.tree_order if self.parent_id else "") + tree_order_segment(
             self.position, self.slug
         )
-        self.body_html = render_markdown(self.body)
+        self.body = clean_body(self.body)
+        self.body_html = self.body
         self.body_text = " ".join(html.unescape(strip_tags(self.body_html)).split())
+        self.reading_grade = flesch_kincaid_grade(html.unescape(strip_tags(block_break(self.body))))
+
+    def link_problems(self):
+        """Links in the body that visitors could not follow, described for the editor.
+
+        A link to a chosen page is checked by the page; a typed address on this site
+        by the page (or redirect) living there. Other sites are not checked.
+        """
+        problems = []
+        visible = Page.objects.published()
+        for link in body_links(self.body):
+            words = f"“{link.text or link.href}”"
+            if link.page_id is not None:
+                target = Page.objects.filter(pk=link.page_id).first()
+                if target is None:
+                    problems.append(f"{words} links to a page that no longer exists.")
+                elif not visible.filter(pk=target.pk).exists():
+                    problems.append(
+                        f"{words} links to “{target.title}”, which visitors cannot see "
+                        "(a draft, scheduled, or under a hidden page)."
+                    )
+            elif _is_site_path(link.href) and not _site_address_answers(link.href):
+                problems.append(f"{words} links to {link.href}, where there is no page.")
+        return problems
 
     def follow_tree_order(self, old_order):
         """Give descendants this page's new place in the tree order (after a save)."""
@@ -429,10 +472,6 @@ class Page(models.Model):
                     code="duplicate_slug",
                     params={"slug": self.slug},
                 )
-        if self.figure and not self.figure_alt.strip():
-            errors["figure_alt"] = ValidationError(
-                "Describe the figure for people who cannot see it.", code="figure_alt_required"
-            )
         errors.update(self._review_errors())
         if self.is_home:
             other_home = Page.objects.filter(is_home=True).exclude(pk=self.pk).first()
@@ -703,6 +742,22 @@ class Redirect(models.Model):
         )
 
 
+def _site_address_answers(href):
+    """True when a visitor following ``href`` (a path on this site) finds something."""
+    address = site_address(href)
+    try:
+        match = resolve(address)
+    except Resolver404:
+        return False
+    if match.url_name == "home" or match.url_name != "detail":
+        return True
+    path = match.kwargs["path"]
+    return (
+        Page.objects.published().filter(path=path).exists()
+        or Redirect.objects.destination_for(address) is not None
+    )
+
+
 def _is_site_path(value):
     """True for an address on this site: '/…', never '//host' or 'scheme:'."""
     return (
@@ -904,3 +959,183 @@ class ReviewerProfile(models.Model):
 
     def __str__(self):
         return self.name_and_credentials
+
+
+class ImageQuerySet(models.QuerySet):
+    def pictures(self, pks):
+        """{pk: Picture} for the given images, with their renditions, in two queries."""
+        found = self.filter(pk__in=pks).prefetch_related("renditions")
+        pictures = {}
+        for image in found:
+            if not image.renditions.all() and image.width:
+                # Made at upload; only a figure moved into the library by the migration
+                # gets them here, on its first showing.
+                image.make_renditions()
+                image = self.prefetch_related("renditions").get(pk=image.pk)
+            pictures[image.pk] = image.picture()
+        return pictures
+
+
+class Image(models.Model):
+    """A picture in the library, usable as a page's figure or inside a page's text."""
+
+    file = models.ImageField(
+        upload_to="images/",
+        width_field="width",
+        height_field="height",
+        help_text="JPEG, PNG, WebP, AVIF or GIF, at most 10 MB and 40 million pixels. "
+        "Location and camera details are removed.",
+    )
+    width = models.PositiveIntegerField(editable=False, default=0)
+    height = models.PositiveIntegerField(editable=False, default=0)
+    alt_text = models.CharField(
+        "alt text",
+        max_length=250,
+        blank=True,
+        help_text="What the picture shows, for people who cannot see it, e.g. 'A nurse "
+        "adjusting an infusion pump beside a reclining chair'.",
+    )
+    is_decorative = models.BooleanField(
+        "decorative",
+        default=False,
+        help_text="Tick only if the picture adds nothing to the words around it; "
+        "screen readers then skip it.",
+    )
+    caption = models.CharField(
+        max_length=300, blank=True, help_text="Shown under the picture when it is a page's figure."
+    )
+    credit = models.CharField(
+        "credit or licence",
+        max_length=200,
+        blank=True,
+        help_text="Who made it and on what terms, e.g. 'Photo: J. Doe, CC BY 4.0'.",
+    )
+    uploaded_by = models.ForeignKey(
+        "auth.User",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = ImageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = "image"
+        verbose_name_plural = "images"
+
+    def __str__(self):
+        return self.alt_text or f"Decorative picture {self.pk}" if self.pk else "New picture"
+
+    def clean(self):
+        self.alt_text = self.alt_text.strip()
+        if not self.alt_text and not self.is_decorative:
+            raise ValidationError(
+                {
+                    "alt_text": ValidationError(
+                        "Describe the picture for people who cannot see it, or tick "
+                        "“decorative” if it adds nothing to the text.",
+                        code="alt_text_required",
+                    )
+                }
+            )
+
+    @property
+    def alt(self):
+        return "" if self.is_decorative else self.alt_text
+
+    def delete(self, *args, **kwargs):
+        """Delete the image, and its files once the deletion is committed."""
+        names = [self.file.name, *self.renditions.values_list("file", flat=True)]
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+        return result
+
+    def pages_using(self):
+        """Pages showing this image, as their figure or in their text."""
+        return Page.objects.filter(
+            Q(figure=self) | Q(body__contains=f'data-file="{self.pk}"')
+        ).order_by("path")
+
+    def make_renditions(self):
+        """Make the missing renditions (once per width and format); returns them all."""
+        from .images import fallback_format, make_rendition, rendition_widths, store
+
+        existing = {(r.width, r.format): r for r in self.renditions.all()}
+        self.file.open("rb")
+        try:
+            source = self.file.read()
+        finally:
+            self.file.close()
+        fallback = fallback_format(
+            self.file.name.rsplit(".", 1)[-1].lower(), self.has_alpha(source)
+        )
+        for width in rendition_widths(self.width):
+            for extension in ("webp", fallback):
+                if (width, extension) in existing:
+                    continue
+                content, (made_width, made_height) = make_rendition(source, width, extension)
+                stem = self.file.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+                name = store(f"renditions/{stem}-{width}.{extension}", content)
+                existing[width, extension] = Rendition.objects.create(
+                    image=self, width=made_width, height=made_height, format=extension, file=name
+                )
+        return list(existing.values())
+
+    @staticmethod
+    def has_alpha(source):
+        from PIL import Image as PillowImage
+
+        with PillowImage.open(io.BytesIO(source)) as image:
+            return image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+
+    def picture(self):
+        """The image as a Picture (srcsets of its renditions), from prefetched renditions."""
+        from .images import Picture, srcset
+
+        renditions = sorted(self.renditions.all(), key=lambda r: r.width)
+        webp = [r for r in renditions if r.format == "webp"]
+        other = [r for r in renditions if r.format != "webp"]
+        if not other:
+            return None
+        middle = next((r for r in other if r.width >= 800), other[-1])
+        return Picture(
+            alt=self.alt,
+            width=self.width,
+            height=self.height,
+            src=middle.url,
+            srcset=srcset(other),
+            webp_srcset=srcset(webp),
+            share_src=other[-1].url,
+            caption=self.caption,
+            credit=self.credit,
+        )
+
+
+class Rendition(models.Model):
+    """One resized copy of an image, in one format; made once, never per request."""
+
+    image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="renditions")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    format = models.CharField(max_length=8)
+    file = models.CharField(max_length=300, help_text="Its name on the default storage.")
+
+    class Meta:
+        ordering = ["image", "width", "format"]
+        verbose_name = "rendition"
+        verbose_name_plural = "renditions"
+        constraints = [
+            models.UniqueConstraint(fields=["image", "width", "format"], name="one_rendition_each")
+        ]
+
+    def __str__(self):
+        return f"{self.file} ({self.width}×{self.height})"
+
+    @property
+    def url(self):
+        return default_storage.url(self.file)

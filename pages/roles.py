@@ -20,12 +20,13 @@ def _crud(app_label, model, actions=("add", "change", "delete", "view")):
 
 ROLES = {
     "Editors": {
-        "does": "Write and change pages, their sources and redirects, and the site settings; "
-        "submit changes for medical review.",
+        "does": "Write and change pages, their sources, pictures and redirects, and the "
+        "site settings; submit changes for medical review.",
         "permissions": [
             *_crud("pages", "page"),
             *_crud("pages", "source"),
             *_crud("pages", "redirect"),
+            *_crud("pages", "image"),
             *_crud("pages", "sitesettings", ("change", "view")),
         ],
     },

@@ -76,6 +76,8 @@ class SiteTree:
     def __init__(self, pages):
         self.crisis_line = CrisisLine.defaults()  # _build() puts the editors' wording here
         self.by_path = {}
+        # Where each visible page lives now: chosen-page links in bodies follow it.
+        self.url_by_pk = {page.pk: page.get_absolute_url() for page in pages}
         self.visible_ids = frozenset(page.pk for page in pages)
         self.roots = []
         # The next scheduled change (next_scheduled_change()), if the stamp misses it.

@@ -9,7 +9,9 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
 from . import pagecache
-from .models import Page, Redirect
+from .images import image_ids_in, replace_body_images
+from .models import Image, Page, Redirect
+from .richtext import resolve_page_links
 from .search import MAX_QUERY_CHARS, search_pages, search_terms
 from .tree import get_tree, last_known_crisis_line
 
@@ -80,8 +82,16 @@ def render_page(request, page, *, unsaved=False, extra_context=None, tree=None):
     is_preview = unsaved or page.path not in tree.by_path
     # Absolute links from one spelling of the host (a figure on S3 is absolute already).
     site = pagecache.origin(request) + "/"
+    # One query for every picture on the page (figure and body) and their renditions;
+    # for visitors this runs once per change of the site, when the page cache fills.
+    image_ids = image_ids_in(page.body_html) + ([page.figure_id] if page.figure_id else [])
+    pictures = Image.objects.pictures(image_ids) if image_ids else {}
+    figure = pictures.get(page.figure_id)
+    body_html = resolve_page_links(page.body_html, tree.url_by_pk.get)
     context = {
         "page": page,
+        "figure": figure,
+        "body_html": replace_body_images(body_html, pictures),
         "tree": tree,
         "site_tree": tree,
         "crisis_line": tree.crisis_line,
@@ -91,7 +101,7 @@ def render_page(request, page, *, unsaved=False, extra_context=None, tree=None):
         "is_preview": is_preview,
         "is_unsaved": unsaved,
         "canonical_url": urljoin(site, page.get_absolute_url()),
-        "image_url": urljoin(site, page.figure.url) if page.figure else "",
+        "image_url": urljoin(site, figure.share_src) if figure else "",
         **(extra_context or {}),
     }
     response = render(request, "pages/page_detail.html", context)

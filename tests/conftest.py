@@ -16,7 +16,10 @@ def make_page(title, *, parent=None, status=Page.Status.PUBLISHED, **fields):
     """Create and return a saved page; the slug defaults from the title."""
     from django.utils.text import slugify
 
-    defaults = {"summary": f"About {title}.", "body": f"## {title}\n\nSome text about {title}."}
+    defaults = {
+        "summary": f"About {title}.",
+        "body": f"<h2>{title}</h2><p>Some text about {title}.</p>",
+    }
     defaults.update(fields)
     return Page.objects.create(
         title=title, slug=defaults.pop("slug", slugify(title)), parent=parent, status=status,
@@ -98,8 +101,7 @@ def page_form_data(page, **overrides):
         "epigraph_quote": page.epigraph_quote,
         "epigraph_person": page.epigraph_person,
         "epigraph_role": page.epigraph_role,
-        "figure_alt": page.figure_alt,
-        "figure_caption": page.figure_caption,
+        "figure": page.figure_id or "",
         "byline": page.byline,
         "position": page.position,
         "publish_at_0": "",
@@ -137,3 +139,31 @@ def media_root(settings, tmp_path):
     """Uploaded files go to a temporary folder for the test."""
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
+
+
+def image_bytes(width=1600, height=1200, kind="JPEG", **save_options):
+    """A picture of the given size and format, as uploaded bytes."""
+    from io import BytesIO
+
+    from PIL import Image as PillowImage
+
+    out = BytesIO()
+    mode = "RGBA" if kind in ("PNG", "WEBP") and save_options.pop("alpha", False) else "RGB"
+    PillowImage.new(mode, (width, height), "navy").save(out, kind, **save_options)
+    return out.getvalue()
+
+
+def make_image(*, alt_text="A chart of routes", content=None, **fields):
+    """An image in the library, checked and with its renditions, as an upload would make it."""
+    from django.core.files.base import ContentFile
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pages.images import check_upload, new_image_name
+    from pages.models import Image
+
+    checked = check_upload(SimpleUploadedFile("upload", content or image_bytes()))
+    image = Image(alt_text=alt_text, **fields)
+    image.file = ContentFile(checked.content, name=new_image_name(checked.extension))
+    image.save()
+    image.make_renditions()
+    return image

@@ -119,7 +119,8 @@ def test_pages_carry_a_strict_content_security_policy_without_unsafe_inline(clie
     assert csp_directives(response) == {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'"],
+        # One exact stylesheet (the page editor's base rules) by its hash; no inline styles.
+        "style-src": ["'self'", "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"],
         "img-src": ["'self'", "data:"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
 
-from pages.starter_content import PAGES
+from pages.management.commands.load_starter_content import starter_pages
 
 BUDGET = 40 * 1024
 # Links that name an address without the browser fetching it.
@@ -65,7 +65,7 @@ def starter_site(db):
 
 
 def page_urls():
-    return ["/" if spec.get("is_home") else f"/{spec['path']}/" for spec in PAGES]
+    return ["/" if spec.fields.get("is_home") else f"/{spec.path}/" for spec in starter_pages()]
 
 
 @pytest.mark.parametrize("url", page_urls())

@@ -80,8 +80,11 @@ def test_editor_changes_a_page_and_the_next_visitor_sees_it(site, new_page, edit
     log_in(page, site, editor)
     open_admin_list(page, "Pages")
     page.get_by_role("link", name=re.compile(r"^— Cost$")).click()
-    body = page.get_by_label("Body")
-    body.fill(f"{body.input_value()}\n\nMost clinics now take card payments.\n")
+    # The body is a visual editor: type at its end, as an editor would.
+    page.locator(".tiptap.ProseMirror").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Most clinics now take card payments.")
     page.get_by_label("Status").select_option(label="Published")
     # The form has a row of buttons at its top and another at its foot.
     page.get_by_role("button", name="Publish changes", exact=True).last.click()

@@ -224,7 +224,8 @@ def article_page(db):
 
     page = make_page(
         "Dosing",
-        body="## How much\n\nA session uses **400** milligrams.\n\n- first point\n- second point",
+        body="<h2>How much</h2><p>A session uses <strong>400</strong> milligrams.</p>"
+        "<ul><li><p>first point</p></li><li><p>second point</p></li></ul>",
         epigraph_quote="Start low, go slow.",
         epigraph_person="A. Clinician",
         byline="By the team",
@@ -247,13 +248,13 @@ def test_the_reader_saw_view_draws_the_article_as_visitors_saw_it(reviewer_clien
     assert "<h1>Dosing</h1>" in article
     assert "<h2>How much</h2>" in article  # the body rendered, not its source text
     assert "<strong>400</strong>" in article
-    assert "<li>first point</li>" in article
+    assert "first point</p></li>" in article
     assert "Start low, go slow." in article and "By the team" in article
     assert "Old trial" in article
-    assert "## How much" not in article and "**400**" not in article
-    # The source text is there only behind a toggle.
+    assert "&lt;h2&gt;" not in article
+    # The source text (the stored HTML, shown as text) is there only behind a toggle.
     details = re.search(r'<details class="reader-saw-body">.*?</details>', html, re.S).group(0)
-    assert "## How much" in details
+    assert "&lt;h2&gt;How much&lt;/h2&gt;" in details
     # Without the site's header, menu, footer or feedback form.
     assert "site-header" not in html and "feedback-form" not in html
     assert "<del>" not in article and "<ins>" not in article
@@ -268,7 +269,9 @@ def test_changes_since_are_marked_word_by_word_in_the_rendered_article(
     feedback = Feedback.objects.create(
         page=article_page, name="Sam", comments="Too high?", page_version=version
     )
-    article_page.body = article_page.body.replace("**400**", "**300**") + "\n\nA new paragraph."
+    article_page.body = (
+        article_page.body.replace("<strong>400", "<strong>300") + "<p>A new paragraph.</p>"
+    )
     article_page.title = "Dosing guide"
     article_page.save()
     article_page.sources.all().delete()

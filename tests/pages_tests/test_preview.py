@@ -1,14 +1,11 @@
 from http import HTTPStatus
-from io import BytesIO
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
 from reversion.models import Version
 
 from pages.models import Page
-from tests.conftest import make_page, page_form_data
+from tests.conftest import make_image, make_page, page_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +25,9 @@ def test_change_form_has_a_preview_button_that_opens_a_new_tab(editor_client, pu
 def test_editor_previews_unsaved_changes_in_the_real_layout_and_nothing_is_saved(
     editor_client, client, published_page
 ):
-    data = page_form_data(published_page, title="Cost, revised", body="## New\n\nFresh *words*.")
+    data = page_form_data(
+        published_page, title="Cost, revised", body="<h2>New</h2><p>Fresh <em>words</em>.</p>"
+    )
     response = editor_client.post(preview_url(published_page), data)
     html = response.content.decode()
     assert response.status_code == HTTPStatus.OK
@@ -80,14 +79,14 @@ def test_opening_the_preview_address_directly_goes_back_to_the_editor(
     assert response["Location"] == reverse("admin:pages_page_change", args=[published_page.pk])
 
 
-def test_a_newly_chosen_figure_is_not_stored_by_a_preview(
+def test_preview_shows_a_newly_chosen_figure_and_saves_nothing(
     editor_client, published_page, media_root
 ):
-    image = BytesIO()
-    Image.new("RGB", (4, 3), "navy").save(image, "PNG")
-    data = page_form_data(published_page, figure_alt="A chart")
-    data["figure"] = SimpleUploadedFile("chart.png", image.getvalue(), "image/png")
+    image = make_image(alt_text="A chart of infusion prices")
+    data = page_form_data(published_page, figure=image.pk)
     response = editor_client.post(preview_url(published_page), data)
+    html = response.content.decode()
     assert response.status_code == HTTPStatus.OK
-    assert "Your new figure appears once saved." in response.content.decode()
-    assert not any(media_root.rglob("*.png"))
+    assert 'alt="A chart of infusion prices"' in html and "<picture>" in html
+    published_page.refresh_from_db()
+    assert published_page.figure is None

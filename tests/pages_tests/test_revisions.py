@@ -5,9 +5,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from reversion.models import Version
 
+from pages.management.commands.load_starter_content import starter_pages
 from pages.models import Page
 from pages.revisions import inline_diff
-from pages.starter_content import PAGES
 from tests.conftest import make_page, page_form_data
 
 # These save through the admin as a publisher would: live at once, each save a revision.
@@ -55,16 +55,21 @@ def test_compare_shows_escaped_word_differences_of_title_summary_and_body(editor
     page = edit(
         editor_client,
         make_page("Cost"),
-        body="Ketamine <b>sessions</b> cost 400 dollars.",
+        body="Ketamine <strong>sessions</strong> cost 400 dollars.",
         summary="What it costs.",
     )
     first = versions(page)[0]
-    edit(editor_client, page, body="Ketamine <b>sessions</b> cost 300 dollars.", status="draft")
+    edit(
+        editor_client,
+        page,
+        body="Ketamine <strong>sessions</strong> cost 300 dollars.",
+        status="draft",
+    )
     response = editor_client.get(reverse("admin:pages_page_compare", args=[page.pk, first.pk]))
     html = response.content.decode()
     assert response.status_code == HTTPStatus.OK
     assert "<del>400</del><ins>300</ins>" in html
-    assert "&lt;b&gt;sessions&lt;/b&gt;" in html and "<b>sessions</b>" not in html
+    assert "&lt;strong&gt;sessions&lt;/strong&gt;" in html and "<strong>sessions" not in html
     # Other fields are listed with their old and new values.
     assert "Status" in html and "Published" in html and "Draft" in html
     assert "Revert to this revision" in html
@@ -80,13 +85,15 @@ def test_compare_says_so_when_nothing_differs(editor_client):
 def test_one_click_revert_restores_the_page_and_is_recorded_as_a_new_revision(
     editor_client, client
 ):
-    page = edit(editor_client, make_page("Cost"), body="## Prices\n\nThe *old* text.")
+    page = edit(
+        editor_client, make_page("Cost"), body="<h2>Prices</h2><p>The <em>old</em> text.</p>"
+    )
     first = versions(page)[0]
     edit(editor_client, page, body="The new text.", title="New title")
     response = editor_client.post(reverse("admin:pages_page_revert", args=[page.pk, first.pk]))
     assert response["Location"] == reverse("admin:pages_page_change", args=[page.pk])
     page.refresh_from_db()
-    assert page.title == "Cost" and page.body == "## Prices\n\nThe *old* text."
+    assert page.title == "Cost" and page.body == "<h2>Prices</h2><p>The <em>old</em> text.</p>"
     assert "<em>old</em>" in page.body_html  # re-rendered by Page.save
     latest = versions(page)
     assert len(latest) == 3
@@ -110,7 +117,7 @@ def test_revert_that_would_clash_is_refused_with_a_clear_message(editor_client):
 
 
 def test_reversions_own_revert_form_goes_through_page_save(editor_client, client):
-    learn = edit(editor_client, make_page("Learn"), body="*Learn* here.")
+    learn = edit(editor_client, make_page("Learn"), body="<p><em>Learn</em> here.</p>")
     make_page("Cost", parent=learn)
     first = versions(learn)[0]
     edit(editor_client, learn, slug="topics", body="Changed.")
@@ -122,7 +129,7 @@ def test_reversions_own_revert_form_goes_through_page_save(editor_client, client
     learn.refresh_from_db()
     assert learn.slug == "topics"  # looking at it changes nothing
 
-    learn.slug, learn.body = "learn", "*Learn* here."
+    learn.slug, learn.body = "learn", "<p><em>Learn</em> here.</p>"
     response = editor_client.post(url, page_form_data(learn))
     assert response.status_code == HTTPStatus.FOUND
     learn.refresh_from_db()
@@ -134,10 +141,10 @@ def test_reversions_own_revert_form_goes_through_page_save(editor_client, client
 
 def test_loading_the_starter_content_starts_each_pages_history():
     call_command("load_starter_content", verbosity=0)
-    page = Page.objects.get(path=PAGES[1]["path"])
+    page = Page.objects.get(path=starter_pages()[1].path)
     (version,) = versions(page)
     assert version.revision.get_comment() == "Loaded from the starter content."
-    assert Version.objects.get_for_model(Page).count() == len(PAGES)
+    assert Version.objects.get_for_model(Page).count() == len(starter_pages())
 
 
 def test_staff_without_page_permission_cannot_compare_or_revert(client, django_user_model):
@@ -164,7 +171,7 @@ def test_long_unchanged_stretches_are_shortened_around_a_change():
 
 
 def test_a_deleted_page_can_be_recovered_from_its_last_revision(editor_client, client):
-    page = edit(editor_client, make_page("Cost"), body="Worth *keeping*.")
+    page = edit(editor_client, make_page("Cost"), body="<p>Worth <em>keeping</em>.</p>")
     version = versions(page)[0]
     editor_client.post(reverse("admin:pages_page_delete", args=[page.pk]), {"post": "yes"})
     assert not Page.objects.exists()

@@ -1,16 +1,13 @@
 import re
 from datetime import timedelta
 from http import HTTPStatus
-from io import BytesIO
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from PIL import Image
 
 from pages.models import Page
 from pages.reserved import reserved_slugs
-from tests.conftest import make_page
+from tests.conftest import make_image, make_page
 
 pytestmark = pytest.mark.django_db
 
@@ -70,15 +67,13 @@ def test_page_has_canonical_url_description_and_social_tags(client, published_pa
 
 
 def test_page_with_a_figure_shares_it_as_a_large_image(client, media_root):
-    image = BytesIO()
-    Image.new("RGB", (4, 3), "navy").save(image, "PNG")
-    page = make_page(
-        "Routes",
-        figure=SimpleUploadedFile("routes.png", image.getvalue(), "image/png"),
-        figure_alt="A chart of routes",
-    )
+    page = make_page("Routes", figure=make_image(alt_text="A chart of routes"))
     html = client.get(page.get_absolute_url()).content.decode()
-    assert '<meta property="og:image" content="http://testserver/media/figures/routes' in html
+    # The largest rendition in a format every sharing site reads.
+    assert re.search(
+        r'<meta property="og:image" content="http://testserver/media/renditions/\w+-1600.jpg">',
+        html,
+    )
     assert '<meta property="og:image:alt" content="A chart of routes">' in html
     assert '<meta name="twitter:card" content="summary_large_image">' in html
 

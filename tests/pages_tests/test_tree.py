@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from pages.models import Page
-from tests.conftest import make_page
+from tests.conftest import make_image, make_page
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +71,8 @@ def test_summary_longer_than_160_characters_is_refused():
     assert "summary" in error_codes(page)
 
 
-def test_figure_requires_alt_text():
-    page = Page(title="x", slug="x", summary="s", body="b", figure="figures/pic.png")
-    assert error_codes(page) == {"figure_alt": ["figure_alt_required"]}
+def test_an_image_needs_alt_text_unless_ticked_decorative(media_root):
+    image = make_image(alt_text="   ")
+    assert error_codes(image) == {"alt_text": ["alt_text_required"]}
+    image.is_decorative = True
+    image.full_clean()

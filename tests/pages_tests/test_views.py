@@ -80,7 +80,7 @@ def test_published_page_shows_title_epigraph_byline_body_and_last_updated(client
         epigraph_person="Dr Q",
         epigraph_role="Professor",
         byline="By the volunteers",
-        body="## Why\n\nBecause *reasons*.",
+        body="<h2>Why</h2><p>Because <em>reasons</em>.</p>",
     )
     html = client.get(page.get_absolute_url()).content.decode()
     assert html.count("<h1") == 1
