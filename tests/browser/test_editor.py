@@ -75,7 +75,9 @@ def toolbar(page, name):
     return page.locator(".prose-menubar").get_by_role("button", name=name, exact=True)
 
 
-def test_each_toolbar_button_makes_its_element_and_the_save_keeps_it(site, page, editor):
+def test_each_toolbar_button_makes_its_element_and_the_save_keeps_it(
+    site, page, editor, without_sign_off
+):
     problems = open_editor(page, site, editor)
     empty_editor(page)
     page.keyboard.type("A heading")
@@ -103,7 +105,7 @@ def test_each_toolbar_button_makes_its_element_and_the_save_keeps_it(site, page,
                     "<ul><li><p>Bullet</p></li></ul>", "<ol><li><p>Numbered</p></li></ol>",
                     "<blockquote><p>Quoted</p></blockquote>"]:  # fmt: skip
         assert element in html
-    page.get_by_role("button", name="Save", exact=True).first.click()
+    page.get_by_role("button", name="Publish changes", exact=True).first.click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
     saved = Page.objects.get(path="learn/cost").body
     assert "<h3>A heading</h3>" in saved and "<blockquote><p>Quoted</p></blockquote>" in saved
@@ -203,17 +205,12 @@ def test_the_live_preview_follows_typing_and_switches_to_phone_width(site, page,
 
 
 def test_a_picture_from_the_library_is_placed_in_the_text_and_served_responsively(
-    site, new_page, editor
+    site, new_page, editor, without_sign_off
 ):
-    from django.contrib.auth.models import Group, Permission
     from django.core.files.storage import default_storage
 
     from tests.conftest import make_image
 
-    # The Editors role's image permissions (declared in the roles table at merge).
-    Group.objects.get(name="Editors").permissions.add(
-        *Permission.objects.filter(codename__in=["view_image", "add_image", "change_image"])
-    )
     chair = make_image(alt_text="A reclining infusion chair", caption="The chair")
     try:
         page = new_page()
@@ -230,7 +227,7 @@ def test_a_picture_from_the_library_is_placed_in_the_text_and_served_responsivel
         expect(dialog.get_by_label("Alternative Text")).to_have_value("A reclining infusion chair")
         dialog.get_by_role("button", name="Insert").click()
         assert f'data-file="{chair.pk}"' in body_html(page)
-        page.get_by_role("button", name="Save", exact=True).first.click()
+        page.get_by_role("button", name="Publish changes", exact=True).first.click()
         expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
         visitor = new_page()
         visitor.goto(site.url("/learn/cost/"))
