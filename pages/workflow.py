@@ -14,12 +14,10 @@ from datetime import timedelta
 
 import reversion
 from django.conf import settings
-from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F
 from django.db.models.fields.files import FieldFile
-from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
@@ -34,6 +32,7 @@ from .models import (
     normalise_line_endings,
 )
 from .revisions import SOURCE_FIELDS, editable_fields
+from .tasks import queue_review_mail
 
 logger = logging.getLogger(__name__)
 
@@ -239,7 +238,7 @@ def approve(page, *, user, credentials):
             next_review_due=page.next_review_due.isoformat() if page.next_review_due else None,
         )
     event = publish(page, user=user, action=PageReviewEvent.Action.APPROVED)
-    notify(page, event, recipients_of=last_event(page, PageReviewEvent.Action.SUBMITTED))
+    queue_review_mail(event)
     return event
 
 
@@ -249,31 +248,12 @@ def request_changes(page, *, user, comment):
     )
     page.workflow_state = Page.WorkflowState.CHANGES_REQUESTED
     event = record(page, user, PageReviewEvent.Action.CHANGES_REQUESTED, comment)
-    notify(page, event, recipients_of=last_event(page, PageReviewEvent.Action.SUBMITTED))
+    queue_review_mail(event)
     return event
 
 
 def review_queue():
     return Page.objects.filter(workflow_state=Page.WorkflowState.SUBMITTED).order_by("path")
-
-
-def notify(page, event, *, recipients_of):
-    """Mail the editor who submitted, once the transaction commits; a failure is logged."""
-    editor = recipients_of.user if recipients_of else None
-    if editor is None or not editor.email:
-        return
-    subject = f"“{page.title}”: {event.get_action_display().lower()}"
-    link = reverse("admin:pages_page_change", args=[page.pk])
-    body = f"{event.user_name}: {event.get_action_display()}.\n\n{event.comment}\n\nOpen the page: {link}\n"
-
-    def send():
-        try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [editor.email])
-        except Exception:
-            # The review is recorded and shown in the editor; mail is only a nudge.
-            logger.exception("Could not mail %s about the review of page %s", editor, page.pk)
-
-    transaction.on_commit(send)
 
 
 # --- Unsaved work and presence ----------------------------------------------------------

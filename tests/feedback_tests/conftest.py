@@ -38,23 +38,3 @@ def submit_url(page):
     from django.urls import reverse
 
     return reverse("feedback:submit", args=[page.pk])
-
-
-def run_due_jobs():
-    """Run the queued jobs that are due, one after another, as `db_worker` does.
-
-    In this process and this test's transaction: the real worker is run as a
-    process in test_worker.py.
-    """
-    from django_tasks_db.models import DBTaskResult
-
-    ran = 0
-    while (job := DBTaskResult.objects.ready().first()) is not None:
-        job.claim("test")
-        result = job.task_result
-        try:
-            job.set_successful(job.task.call(*result.args, **result.kwargs))
-        except Exception as error:
-            job.set_failed(error)
-        ran += 1
-    return ran

@@ -23,7 +23,8 @@ from django_tasks_db.models import DBTaskResult
 from feedback.models import Feedback
 from feedback.services import submit_feedback
 from feedback.tasks import retry_wait
-from tests.feedback_tests.conftest import form_data, make_feedback, run_due_jobs
+from tests.conftest import run_due_jobs
+from tests.feedback_tests.conftest import form_data, make_feedback
 
 URGENT = "Some days I want to die."
 

@@ -7,7 +7,8 @@ from django_tasks_db.models import DBTaskResult
 
 from feedback.models import Feedback
 from feedback.services import submit_feedback
-from tests.feedback_tests.conftest import form_data, run_due_jobs
+from tests.conftest import run_due_jobs
+from tests.feedback_tests.conftest import form_data
 
 pytestmark = pytest.mark.django_db
 

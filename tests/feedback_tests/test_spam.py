@@ -13,7 +13,8 @@ from django_tasks_db.models import DBTaskResult
 from feedback import spamscore
 from feedback.models import Feedback
 from feedback.services import submit_feedback
-from tests.feedback_tests.conftest import form_data, make_feedback, run_due_jobs
+from tests.conftest import run_due_jobs
+from tests.feedback_tests.conftest import form_data, make_feedback
 
 pytestmark = pytest.mark.django_db
 

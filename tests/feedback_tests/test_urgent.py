@@ -9,8 +9,8 @@ from feedback.services import URGENT_SUBJECT
 from feedback.urgency import find_urgent_phrases
 from feedback.views import THANKS
 from pages.models import SiteSettings
-from tests.conftest import make_page
-from tests.feedback_tests.conftest import form_data, make_feedback, run_due_jobs
+from tests.conftest import make_page, run_due_jobs
+from tests.feedback_tests.conftest import form_data, make_feedback
 
 STARTER = ["suicide", "kill myself", "self harm", "want to die", "end my life", "overdose"]
 URGENT_COMMENT = "Honestly some days I want to die. The dosing section is unclear."
