@@ -7,7 +7,6 @@ package registries here). Runs in the PostgreSQL pass, as tests/test_multiserver
 
 import io
 import json
-import os
 import re
 import signal
 import subprocess
@@ -16,21 +15,19 @@ import time
 import uuid
 from http import HTTPStatus
 from http.client import HTTPConnection
-from pathlib import Path
 from urllib.request import urlopen
 
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.auth.models import Permission
-from django.db import connection
 from PIL import Image
 
 from tests.conftest import make_page
-from tests.test_multiserver import Visitor, form_on, free_port, unavailable, wait_for
+from tests.servers import app_server_env, app_servers, database_url, free_port, unavailable
+from tests.test_multiserver import Visitor, form_on
 
 pytestmark = [pytest.mark.multiserver, pytest.mark.django_db(transaction=True)]
 
-ROOT = Path(__file__).resolve().parent.parent
 BUCKET = "ketamine-media"
 KEYS = {"AWS_ACCESS_KEY_ID": "moto-test-key", "AWS_SECRET_ACCESS_KEY": "moto-test-secret"}
 
@@ -88,55 +85,19 @@ def bucket(tmp_path):
 @pytest.fixture
 def servers(bucket, tmp_path):
     """Two gunicorns sharing PostgreSQL and the bucket, each with its own empty MEDIA_ROOT."""
-    if connection.vendor != "postgresql":
-        unavailable("needs PostgreSQL: run with DATABASE_URL=postgres://...")
-    db = connection.settings_dict
-    env = {
-        "PATH": os.environ["PATH"],
-        "DJANGO_SETTINGS_MODULE": "ketamine_site.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": "shared-by-every-app-server-" + "x" * 40,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DATABASE_URL": (
-            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/"
-            f"{db['NAME']}"
-        ),
-        "AWS_STORAGE_BUCKET_NAME": BUCKET,
-        "AWS_S3_ENDPOINT_URL": bucket,
-        "AWS_S3_REGION_NAME": "us-east-1",
+    env = app_server_env(
+        DATABASE_URL=database_url(),
+        AWS_STORAGE_BUCKET_NAME=BUCKET,
+        AWS_S3_ENDPOINT_URL=bucket,
+        AWS_S3_REGION_NAME="us-east-1",
         **KEYS,
-        "LOG_LEVEL": "WARNING",
-    }
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
     )
-    processes = {}
-    for n in (1, 2):
-        port, media = free_port(), tmp_path / f"media-{n}"
-        media.mkdir()
-        log = open(tmp_path / f"gunicorn-{port}.log", "wb")  # noqa: SIM115
-        processes[port] = (
-            subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--workers", "2"],
-                cwd=ROOT,
-                env={**env, "BIND": f"127.0.0.1:{port}", "MEDIA_ROOT": str(media)},
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            ),
-            media,
-        )
-    try:
-        for port, (process, _) in processes.items():
-            wait_for(port, process)
-        yield [(port, media) for port, (_, media) in processes.items()]
-    finally:
-        for process, _ in processes.values():
-            process.send_signal(signal.SIGTERM)
-        for process, _ in processes.values():
-            process.wait(timeout=40)
+    media = [tmp_path / f"media-{n}" for n in (1, 2)]
+    for folder in media:
+        folder.mkdir()
+    own_media = [{"MEDIA_ROOT": str(folder)} for folder in media]
+    with app_servers(env, tmp_path, per_server_env=own_media) as processes:
+        yield list(zip(processes, media, strict=True))
 
 
 def multipart(fields, files):
