@@ -170,7 +170,9 @@ def test_the_feedback_rate_limit_holds_for_a_visitor_who_alternates_servers(serv
     assert Visitor("203.0.113.8").send_feedback(ports[1], "/learn/cost/", "Mine") == 302
 
 
-def test_an_editors_change_through_one_server_is_served_by_both_at_once(servers, django_user_model):
+def test_an_editors_change_through_one_server_is_served_by_both_at_once(
+    servers, django_user_model, without_sign_off
+):
     ports = list(servers)
     page = make_page("Cost", parent=make_page("Learn"))
     editor = django_user_model.objects.create_user("editor", is_staff=True)

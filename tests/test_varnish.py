@@ -138,7 +138,7 @@ def edit(browser, page, **changes):
 
 
 def test_a_saved_change_is_visible_through_varnish_at_once_and_only_its_page_is_purged(
-    varnish, django_user_model
+    varnish, django_user_model, without_sign_off
 ):
     page = make_page("Cost", parent=make_page("Learn"))
     make_page("Risks", parent=page.parent)
