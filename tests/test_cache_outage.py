@@ -3,14 +3,12 @@ feedback is stored and counted in the database, and /healthz says the cache is d
 
 import json
 import os
-import signal
 import socket
 import sqlite3
 import subprocess
 import sys
 import threading
 from http import HTTPStatus
-from pathlib import Path
 
 import pytest
 from django.core.cache import caches
@@ -21,11 +19,11 @@ from feedback.models import Feedback, RateLimitCounter
 from ketamine_site.redis_cache import FailFastRedisCache
 from tests.conftest import make_page
 from tests.feedback_tests.conftest import form_data
-from tests.test_multiserver import Visitor, free_port, wait_for
+from tests.servers import ROOT, app_server_env, app_servers, free_port
+from tests.test_multiserver import Visitor
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("RESILIENCE_REDIS_URL", "redis://127.0.0.1:6379/6")
 TIMEOUTS = {"SOCKET_CONNECT_TIMEOUT": 0.25, "SOCKET_TIMEOUT": 0.5}
 
@@ -134,39 +132,18 @@ make_page("Cost", parent=make_page("Learn"))
 @pytest.fixture
 def gunicorn_with_redis_down(tmp_path):
     """The production settings under gunicorn, with CACHE_URL where no Redis listens."""
-    env = {
-        "PATH": os.environ["PATH"],
-        "DJANGO_SETTINGS_MODULE": "ketamine_site.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": "production-like-" + "x" * 40,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "CACHE_URL": f"redis://127.0.0.1:{free_port()}/0",
-        "FEEDBACK_RATE_LIMIT": "2",
-        "FEEDBACK_MIN_SECONDS": "0",
-        "LOG_LEVEL": "WARNING",
-    }
-    for command in (
-        ["manage.py", "migrate", "-v0"],
-        ["manage.py", "collectstatic", "-v0", "--noinput"],
-        ["-c", MAKE_PAGES],
-    ):
+    database = tmp_path / "db.sqlite3"
+    env = app_server_env(
+        DATABASE_URL=f"sqlite:///{database}",
+        CACHE_URL=f"redis://127.0.0.1:{free_port()}/0",
+        FEEDBACK_RATE_LIMIT="2",
+        FEEDBACK_MIN_SECONDS="0",
+    )
+    for command in (["manage.py", "migrate", "-v0"], ["-c", MAKE_PAGES]):
         subprocess.run([sys.executable, *command], cwd=ROOT, env=env, check=True)
-    port = free_port()
-    with open(tmp_path / "gunicorn.log", "wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--workers", "2"],
-            cwd=ROOT,
-            env={**env, "BIND": f"127.0.0.1:{port}"},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_for(port, process)
-        yield port, tmp_path / "db.sqlite3"
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=40)
+    with app_servers(env, tmp_path, count=1) as processes:
+        (port,) = processes
+        yield port, database
 
 
 def test_gunicorn_with_redis_down_serves_pages_stores_feedback_and_says_degraded(

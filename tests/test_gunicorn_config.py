@@ -1,7 +1,6 @@
 """gunicorn as gunicorn.conf.py sets it up: its logs name no client, requests larger
 than the site needs are refused, and each instance has its own control socket."""
 
-import os
 import shutil
 import socket
 import subprocess
@@ -13,58 +12,25 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.servers import app_server_env, app_servers
+
 VISITOR = "203.0.113.9"
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start(tmp_path, port, *, home=None):
-    """gunicorn with the production settings and one worker, logging to a file."""
-    env = {
-        "PATH": os.environ["PATH"],
-        "HOME": str(home or tmp_path),  # gunicorn's default control socket folder is under it
-        "DJANGO_SETTINGS_MODULE": "ketamine_site.settings",
-        "SECRET_KEY": "gunicorn-test-key",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "1",
-    }
-    log = open(tmp_path / f"gunicorn-{port}.log", "wb")  # noqa: SIM115
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+def gunicorn_env(tmp_path, *, home=None):
+    """The production settings with one worker a server."""
+    return app_server_env(
+        HOME=str(home or tmp_path),  # gunicorn's default control socket folder is under it
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        WEB_CONCURRENCY="1",
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        assert process.poll() is None, (tmp_path / f"gunicorn-{port}.log").read_text()
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)  # noqa: S310
-            return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    pytest.fail("gunicorn did not answer /healthz within 30 s")
-
-
-def stop(process):
-    process.terminate()
-    process.wait(timeout=30)
 
 
 @pytest.fixture
 def server(tmp_path):
-    port = free_port()
-    process = start(tmp_path, port)
-    yield port
-    stop(process)
+    with app_servers(gunicorn_env(tmp_path), tmp_path, count=1) as processes:
+        (port,) = processes
+        yield port
 
 
 def raw_request(port, head):
@@ -117,35 +83,36 @@ def test_requests_with_more_headers_than_any_browser_sends_are_refused(server):
 def test_each_instance_on_a_machine_has_its_own_control_socket(tmp_path):
     # A socket's path may hold only about 100 characters, so this home is a short one.
     home = Path(tempfile.mkdtemp(prefix="gc-"))
-    ports = [free_port(), free_port()]
-    processes = [start(tmp_path, port, home=home) for port in ports]
     try:
-        sockets = {
-            port: home / ".gunicorn" / f"ketamine-site-127.0.0.1_{port}.ctl" for port in ports
-        }
-        deadline = time.monotonic() + 10
-        while not all(path.exists() for path in sockets.values()) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        for port, path in sockets.items():
-            answer = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn.ctl.cli",
-                    "-s",
-                    str(path),
-                    "-c",
-                    "show config",
-                    "-j",
-                ],
-                capture_output=True,
-                text=True,
-                timeout=10,
-                check=True,
-            )
-            assert f"127.0.0.1:{port}" in answer.stdout
-            assert f"127.0.0.1:{ports[0] if port == ports[1] else ports[1]}" not in answer.stdout
+        with app_servers(gunicorn_env(tmp_path, home=home), tmp_path) as processes:
+            ports = list(processes)
+            sockets = {
+                port: home / ".gunicorn" / f"ketamine-site-127.0.0.1_{port}.ctl" for port in ports
+            }
+            deadline = time.monotonic() + 10
+            while (
+                not all(path.exists() for path in sockets.values()) and time.monotonic() < deadline
+            ):
+                time.sleep(0.2)
+            for port, path in sockets.items():
+                answer = subprocess.run(
+                    [
+                        sys.executable,
+                        "-m",
+                        "gunicorn.ctl.cli",
+                        "-s",
+                        str(path),
+                        "-c",
+                        "show config",
+                        "-j",
+                    ],
+                    capture_output=True,
+                    text=True,
+                    timeout=10,
+                    check=True,
+                )
+                assert f"127.0.0.1:{port}" in answer.stdout
+                other = ports[0] if port == ports[1] else ports[1]
+                assert f"127.0.0.1:{other}" not in answer.stdout
     finally:
-        for process in processes:
-            stop(process)
         shutil.rmtree(home)

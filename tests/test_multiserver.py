@@ -7,47 +7,26 @@ skipped on a developer's machine and fails in CI (CI=true), where both must be t
 import os
 import re
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 import uuid
 from html.parser import HTMLParser
 from http import HTTPStatus
 from http.client import HTTPConnection
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.auth.models import Permission
-from django.db import connection
 
 from feedback.models import Feedback
 from tests.conftest import make_page
+from tests.servers import app_server_env, app_servers, database_url, unavailable
 
 pytestmark = [pytest.mark.multiserver, pytest.mark.django_db(transaction=True)]
 
-ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("MULTISERVER_REDIS_URL", "redis://127.0.0.1:6379/3")
-
-
-def free_port():
-    """A port nothing listens on now, so parallel runs of this test do not collide."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-PORTS = (free_port(), free_port())
 RATE_LIMIT = 3
-
-
-def unavailable(reason):
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI must run the two-server test: {reason}")
-    pytest.skip(reason)
 
 
 @pytest.fixture
@@ -63,21 +42,6 @@ def redis_cache():
     client.flushdb()
 
 
-def wait_for(port, process, seconds=30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server on {port} exited with {process.returncode}")
-        try:
-            conn = HTTPConnection("127.0.0.1", port, timeout=1)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == HTTPStatus.OK:
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"server on {port} did not start")
-
-
 @pytest.fixture
 def server_env():
     """Settings every app server gets on top of the ones below (other test modules add some)."""
@@ -86,55 +50,19 @@ def server_env():
 
 @pytest.fixture
 def servers(redis_cache, tmp_path, server_env):
-    """Two gunicorns with production settings on their own ports, one database and cache."""
-    if connection.vendor != "postgresql":
-        unavailable("needs PostgreSQL: run with DATABASE_URL=postgres://...")
-    settings = connection.settings_dict
-    database_url = (
-        f"postgres://{settings['USER']}:{settings['PASSWORD']}@{settings['HOST']}:"
-        f"{settings['PORT'] or 5432}/{settings['NAME']}"
-    )
-    env = {
-        "PATH": os.environ["PATH"],
-        "DJANGO_SETTINGS_MODULE": "ketamine_site.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": "shared-by-every-app-server-" + "x" * 40,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DATABASE_URL": database_url,
-        "CACHE_URL": redis_cache,
-        "FEEDBACK_RATE_LIMIT": str(RATE_LIMIT),
-        "FEEDBACK_MIN_SECONDS": "0",
+    """Two gunicorns with production settings on their own ports, one database and cache:
+    {port: process}."""
+    env = app_server_env(
+        DATABASE_URL=database_url(),
+        CACHE_URL=redis_cache,
+        FEEDBACK_RATE_LIMIT=str(RATE_LIMIT),
+        FEEDBACK_MIN_SECONDS="0",
         # Stands in for the proxy that says who the visitor is (deploy/nginx.conf).
-        "FEEDBACK_TRUST_X_FORWARDED_FOR": "1",
-        "LOG_LEVEL": "WARNING",
+        FEEDBACK_TRUST_X_FORWARDED_FOR="1",
         **server_env,
-    }
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
     )
-    processes = {}
-    for port in PORTS:
-        log = open(tmp_path / f"gunicorn-{port}.log", "wb")  # noqa: SIM115
-        processes[port] = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--workers", "2"],
-            cwd=ROOT,
-            env={**env, "BIND": f"127.0.0.1:{port}"},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        for port, process in processes.items():
-            wait_for(port, process)
+    with app_servers(env, tmp_path) as processes:
         yield processes
-    finally:
-        for process in processes.values():
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for process in processes.values():
-            process.wait(timeout=40)
 
 
 class Forms(HTMLParser):
@@ -229,19 +157,23 @@ class Visitor:
 
 
 def test_the_feedback_rate_limit_holds_for_a_visitor_who_alternates_servers(servers):
+    ports = list(servers)
     page = make_page("Cost", parent=make_page("Learn"))
     visitor = Visitor(address="203.0.113.7")
     statuses = [
-        visitor.send_feedback(PORTS[i % 2], page.get_absolute_url(), f"Note {i}")
+        visitor.send_feedback(ports[i % 2], page.get_absolute_url(), f"Note {i}")
         for i in range(RATE_LIMIT + 2)
     ]
     assert statuses == [HTTPStatus.FOUND] * RATE_LIMIT + [HTTPStatus.TOO_MANY_REQUESTS] * 2
     assert Feedback.objects.count() == RATE_LIMIT
     # Another visitor is not held back by the first one's posts.
-    assert Visitor("203.0.113.8").send_feedback(PORTS[1], "/learn/cost/", "Mine") == 302
+    assert Visitor("203.0.113.8").send_feedback(ports[1], "/learn/cost/", "Mine") == 302
 
 
-def test_an_editors_change_through_one_server_is_served_by_both_at_once(servers, django_user_model):
+def test_an_editors_change_through_one_server_is_served_by_both_at_once(
+    servers, django_user_model, without_sign_off
+):
+    ports = list(servers)
     page = make_page("Cost", parent=make_page("Learn"))
     editor = django_user_model.objects.create_user("editor", is_staff=True)
     # Hashed as the servers' own settings can check it (the test settings use MD5).
@@ -252,25 +184,26 @@ def test_an_editors_change_through_one_server_is_served_by_both_at_once(servers,
         *Permission.objects.filter(codename__in=["view_page", "change_page"])
     )
     reader = Visitor()
-    for port in PORTS:  # both servers now have the page cached
+    for port in ports:  # both servers now have the page cached
         assert "<h1>Cost</h1>" in reader.get(port, "/learn/cost/")
 
     browser = Visitor()
-    login = form_on(browser.get(PORTS[0], "/admin/login/"), id="login-form")
+    login = form_on(browser.get(ports[0], "/admin/login/"), id="login-form")
     fields = {**login["fields"], "username": "editor", "password": "pw"}
-    assert browser.request(PORTS[0], "POST", "/admin/login/", fields)[0] == HTTPStatus.FOUND
+    assert browser.request(ports[0], "POST", "/admin/login/", fields)[0] == HTTPStatus.FOUND
     change_url = f"/admin/pages/page/{page.pk}/change/"
-    change = form_on(browser.get(PORTS[0], change_url), id="page_form")
+    change = form_on(browser.get(ports[0], change_url), id="page_form")
     fields = {**change["fields"], "title": "What it costs", "_save": "Save"}
-    assert browser.request(PORTS[0], "POST", change_url, fields)[0] == HTTPStatus.FOUND
+    assert browser.request(ports[0], "POST", change_url, fields)[0] == HTTPStatus.FOUND
 
-    for port in (PORTS[1], PORTS[0]):
+    for port in (ports[1], ports[0]):
         html = reader.get(port, "/learn/cost/")
         assert "<h1>What it costs</h1>" in html, port
         assert ">What it costs<" in html[html.index('id="main-menu"') :], port
 
 
 def test_stopping_one_server_mid_load_loses_no_accepted_submission(servers):
+    ports = list(servers)
     make_page("Cost", parent=make_page("Learn"))
     run = uuid.uuid4().hex[:8]
     accepted, lock, stop = [], threading.Lock(), threading.Event()
@@ -280,7 +213,7 @@ def test_stopping_one_server_mid_load_loses_no_accepted_submission(servers):
         while not stop.is_set():
             sent += 1
             marker = f"load {run} {n} {sent}"
-            port = PORTS[sent % 2]
+            port = ports[sent % 2]
             # A new visitor each time (documentation addresses), so the rate limit stays out.
             address = f"2001:db8::{n:x}:{sent:x}"
             try:
@@ -296,7 +229,7 @@ def test_stopping_one_server_mid_load_loses_no_accepted_submission(servers):
         thread.start()
     time.sleep(2)
     stopped_at = time.monotonic()
-    servers[PORTS[1]].send_signal(signal.SIGTERM)  # the way a deploy stops a server
+    servers[ports[1]].send_signal(signal.SIGTERM)  # the way a deploy stops a server
     time.sleep(2.5)
     stop.set()
     for thread in threads:
@@ -310,6 +243,6 @@ def test_stopping_one_server_mid_load_loses_no_accepted_submission(servers):
     markers = [marker for marker, _, _ in accepted]
     assert len(stored) == len(set(stored))  # nothing stored twice
     assert set(markers) <= set(stored)  # every accepted post was stored
-    assert any(port == PORTS[1] and at < stopped_at for _, port, at in accepted)
-    assert any(port == PORTS[0] and at > stopped_at + 0.5 for _, port, at in accepted)
-    assert servers[PORTS[1]].wait(timeout=40) == 0  # it stopped cleanly
+    assert any(port == ports[1] and at < stopped_at for _, port, at in accepted)
+    assert any(port == ports[0] and at > stopped_at + 0.5 for _, port, at in accepted)
+    assert servers[ports[1]].wait(timeout=40) == 0  # it stopped cleanly

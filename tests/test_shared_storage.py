@@ -7,7 +7,6 @@ package registries here). Runs in the PostgreSQL pass, as tests/test_multiserver
 
 import io
 import json
-import os
 import re
 import signal
 import subprocess
@@ -16,21 +15,20 @@ import time
 import uuid
 from http import HTTPStatus
 from http.client import HTTPConnection
-from pathlib import Path
 from urllib.request import urlopen
 
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.auth.models import Permission
-from django.db import connection
 from PIL import Image
 
+from pages.models import Image as Picture
 from tests.conftest import make_page
-from tests.test_multiserver import Visitor, form_on, free_port, unavailable, wait_for
+from tests.servers import app_server_env, app_servers, database_url, free_port, unavailable
+from tests.test_multiserver import Visitor, form_on
 
 pytestmark = [pytest.mark.multiserver, pytest.mark.django_db(transaction=True)]
 
-ROOT = Path(__file__).resolve().parent.parent
 BUCKET = "ketamine-media"
 KEYS = {"AWS_ACCESS_KEY_ID": "moto-test-key", "AWS_SECRET_ACCESS_KEY": "moto-test-secret"}
 
@@ -88,55 +86,19 @@ def bucket(tmp_path):
 @pytest.fixture
 def servers(bucket, tmp_path):
     """Two gunicorns sharing PostgreSQL and the bucket, each with its own empty MEDIA_ROOT."""
-    if connection.vendor != "postgresql":
-        unavailable("needs PostgreSQL: run with DATABASE_URL=postgres://...")
-    db = connection.settings_dict
-    env = {
-        "PATH": os.environ["PATH"],
-        "DJANGO_SETTINGS_MODULE": "ketamine_site.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": "shared-by-every-app-server-" + "x" * 40,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DATABASE_URL": (
-            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/"
-            f"{db['NAME']}"
-        ),
-        "AWS_STORAGE_BUCKET_NAME": BUCKET,
-        "AWS_S3_ENDPOINT_URL": bucket,
-        "AWS_S3_REGION_NAME": "us-east-1",
+    env = app_server_env(
+        DATABASE_URL=database_url(),
+        AWS_STORAGE_BUCKET_NAME=BUCKET,
+        AWS_S3_ENDPOINT_URL=bucket,
+        AWS_S3_REGION_NAME="us-east-1",
         **KEYS,
-        "LOG_LEVEL": "WARNING",
-    }
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
     )
-    processes = {}
-    for n in (1, 2):
-        port, media = free_port(), tmp_path / f"media-{n}"
-        media.mkdir()
-        log = open(tmp_path / f"gunicorn-{port}.log", "wb")  # noqa: SIM115
-        processes[port] = (
-            subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--workers", "2"],
-                cwd=ROOT,
-                env={**env, "BIND": f"127.0.0.1:{port}", "MEDIA_ROOT": str(media)},
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            ),
-            media,
-        )
-    try:
-        for port, (process, _) in processes.items():
-            wait_for(port, process)
-        yield [(port, media) for port, (_, media) in processes.items()]
-    finally:
-        for process, _ in processes.values():
-            process.send_signal(signal.SIGTERM)
-        for process, _ in processes.values():
-            process.wait(timeout=40)
+    media = [tmp_path / f"media-{n}" for n in (1, 2)]
+    for folder in media:
+        folder.mkdir()
+    own_media = [{"MEDIA_ROOT": str(folder)} for folder in media]
+    with app_servers(env, tmp_path, per_server_env=own_media) as processes:
+        yield list(zip(processes, media, strict=True))
 
 
 def multipart(fields, files):
@@ -163,8 +125,25 @@ def png():
     return buffer.getvalue()
 
 
+def pixels(content):
+    with Image.open(io.BytesIO(content)) as image:
+        return image.size, image.convert("RGB").tobytes()
+
+
+def post_multipart(browser, port, url, fields, files):
+    """Post a form with a file input, as the signed-in ``browser``; returns the response."""
+    body, content_type = multipart(fields, files)
+    conn = HTTPConnection("127.0.0.1", port, timeout=20)
+    cookies = "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
+    conn.request("POST", url, body=body, headers={"Content-Type": content_type, "Cookie": cookies})
+    response = conn.getresponse()
+    text = response.read().decode()
+    conn.close()
+    return response.status, text
+
+
 def test_a_figure_uploaded_through_one_server_is_shown_by_the_other_from_the_bucket(
-    servers, bucket, django_user_model
+    servers, bucket, django_user_model, without_sign_off
 ):
     (first, first_media), (second, second_media) = servers
     page = make_page("Cost", parent=make_page("Learn"))
@@ -173,32 +152,37 @@ def test_a_figure_uploaded_through_one_server_is_shown_by_the_other_from_the_buc
     editor.password = PBKDF2PasswordHasher().encode("pw", "storagesalt", iterations=1000)
     editor.save()
     editor.user_permissions.add(
-        *Permission.objects.filter(codename__in=["view_page", "change_page"])
+        *Permission.objects.filter(
+            codename__in=["view_page", "change_page", "view_image", "add_image"]
+        )
     )
 
     browser = Visitor()
     login = form_on(browser.get(first, "/admin/login/"), id="login-form")
     fields = {**login["fields"], "username": "editor", "password": "pw"}
     assert browser.request(first, "POST", "/admin/login/", fields)[0] == HTTPStatus.FOUND
+    # The figure goes into the picture library, then the page shows it.
+    add_url = "/admin/pages/image/add/"
+    add = form_on(browser.get(first, add_url), id="image_form")
+    fields = {**add["fields"], "alt_text": "A red bar", "_save": "Save"}
+    figure = png()
+    status, text = post_multipart(
+        browser, first, add_url, fields, {"file": ("red-bar.png", figure, "image/png")}
+    )
+    assert status == HTTPStatus.FOUND, text[-2000:]
+    uploaded = Picture.objects.get(alt_text="A red bar")
     change_url = f"/admin/pages/page/{page.pk}/change/"
     change = form_on(browser.get(first, change_url), id="page_form")
-    fields = {**change["fields"], "figure_alt": "A red bar", "_save": "Save"}
-    figure = png()
-    body, content_type = multipart(fields, {"figure": ("red-bar.png", figure, "image/png")})
-    conn = HTTPConnection("127.0.0.1", first, timeout=20)
-    cookies = "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
-    conn.request(
-        "POST", change_url, body=body, headers={"Content-Type": content_type, "Cookie": cookies}
-    )
-    response = conn.getresponse()
-    assert response.status == HTTPStatus.FOUND, response.read().decode()[-2000:]
-    conn.close()
+    fields = {**change["fields"], "figure": str(uploaded.pk), "_save": "Save"}
+    assert browser.request(first, "POST", change_url, fields)[0] == HTTPStatus.FOUND
 
     html = Visitor().get(second, "/learn/cost/")
-    src = re.search(r'<img src="([^"]+)" alt="A red bar"', html).group(1)
-    assert src.startswith(f"{bucket}/{BUCKET}/figures/red-bar")
-    with urlopen(src, timeout=10) as image:  # noqa: S310 (a loopback address of the test's own)
-        assert image.read() == figure
+    src = re.search(r'<img src="([^"]+)"[^>]*alt="A red bar"', html).group(1)
+    assert src.startswith(f"{bucket}/{BUCKET}/renditions/")
+    # The stored files are re-encoded (their metadata removed), so compare what they show.
+    for url in (src, f"{bucket}/{BUCKET}/{uploaded.file.name}"):
+        with urlopen(url, timeout=10) as image:  # noqa: S310 (a loopback address of the test's own)
+            assert pixels(image.read()) == pixels(figure), url
     # Nothing was written to either server's own disk.
     assert not any(first_media.rglob("*")) and not any(second_media.rglob("*"))
     # The page allows its browser to load pictures from the bucket.

@@ -21,17 +21,8 @@ from django.utils import timezone
 from feedback.models import Feedback
 from pages.models import Page
 from tests.conftest import make_page
-from tests.test_multiserver import (  # noqa: F401 (fixtures)
-    PORTS,
-    ROOT,
-    Visitor,
-    form_on,
-    free_port,
-    redis_cache,
-    servers,
-    unavailable,
-    wait_for,
-)
+from tests.servers import ROOT, free_port, unavailable, wait_for
+from tests.test_multiserver import Visitor, form_on, redis_cache, servers  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.multiserver, pytest.mark.django_db(transaction=True)]
 
@@ -53,7 +44,8 @@ def varnish(servers, tmp_path):  # noqa: F811
     if not Path(binary).exists():
         unavailable("Varnish is not installed (apt-get install varnish)")
     vcl = (ROOT / "deploy" / "varnish.vcl").read_text()
-    vcl = vcl.replace('"8001"', f'"{PORTS[0]}"').replace('"8002"', f'"{PORTS[1]}"')
+    first, second = servers
+    vcl = vcl.replace('"8001"', f'"{first}"').replace('"8002"', f'"{second}"')
     (tmp_path / "site.vcl").write_text(vcl)
     log = open(tmp_path / "varnish.log", "wb")  # noqa: SIM115
     process = subprocess.Popen(
@@ -146,7 +138,7 @@ def edit(browser, page, **changes):
 
 
 def test_a_saved_change_is_visible_through_varnish_at_once_and_only_its_page_is_purged(
-    varnish, django_user_model
+    varnish, django_user_model, without_sign_off
 ):
     page = make_page("Cost", parent=make_page("Learn"))
     make_page("Risks", parent=page.parent)
@@ -182,7 +174,7 @@ def test_cached_pages_are_served_while_every_app_server_is_stopped(varnish, serv
     assert get("/learn/never-cached/").status == HTTPStatus.SERVICE_UNAVAILABLE
 
 
-def test_posts_and_the_admin_pass_through_uncached(varnish, tmp_path):
+def test_posts_and_the_admin_pass_through_uncached(varnish, servers, tmp_path):  # noqa: F811
     page = make_page("Cost", parent=make_page("Learn"))
     for n in range(2):
         visitor = Visitor(address=f"203.0.113.{n + 1}")
@@ -193,17 +185,19 @@ def test_posts_and_the_admin_pass_through_uncached(varnish, tmp_path):
     assert Feedback.objects.filter(page=page).count() == 2
     for _ in range(2):
         assert not served_by_cache("/admin/login/")[0]
-    logs = app_server_logs(tmp_path, until=lambda logs: logs.count("GET /admin/login/") >= 2)
+    logs = app_server_logs(
+        servers, tmp_path, until=lambda logs: logs.count("GET /admin/login/") >= 2
+    )
     assert logs.count("POST /feedback/") == 2
     assert logs.count("GET /admin/login/") == 2
 
 
-def app_server_logs(tmp_path, *, until, seconds=5):
+def app_server_logs(ports, tmp_path, *, until, seconds=5):
     """Both app servers' access logs, once ``until(logs)`` holds (a server writes its
     log line just after answering) or ``seconds`` have passed."""
     deadline = time.monotonic() + seconds
     while True:
-        logs = "".join((tmp_path / f"gunicorn-{port}.log").read_text() for port in PORTS)
+        logs = "".join((tmp_path / f"gunicorn-{port}.log").read_text() for port in ports)
         if until(logs) or time.monotonic() > deadline:
             return logs
         time.sleep(0.1)
@@ -288,11 +282,12 @@ def test_nginx_and_varnish_spread_visitors_over_both_servers_and_route_around_a_
     reader = Visitor()
     for page in pages[:10]:  # each a miss, so Varnish asks an app server
         assert f"<h1>{page.title}</h1>" in reader.get(NGINX_PORT, page.get_absolute_url())
-    logs = {port: (tmp_path / f"gunicorn-{port}.log").read_text() for port in PORTS}
+    logs = {port: (tmp_path / f"gunicorn-{port}.log").read_text() for port in servers}
     assert all(log.count("GET /learn/article-") >= 3 for log in logs.values()), logs
 
-    servers[PORTS[1]].send_signal(signal.SIGTERM)
-    servers[PORTS[1]].wait(timeout=40)
+    second = servers[list(servers)[1]]
+    second.send_signal(signal.SIGTERM)
+    second.wait(timeout=40)
     time.sleep(2.5)  # Varnish's probes notice within two tries a second apart
     for page in pages[10:]:
         assert f"<h1>{page.title}</h1>" in reader.get(NGINX_PORT, page.get_absolute_url())
