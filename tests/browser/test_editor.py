@@ -223,6 +223,8 @@ def test_a_picture_from_the_library_is_placed_in_the_text_and_served_responsivel
         with page.context.expect_page() as picker_window:
             dialog.get_by_role("button", name="Browse...").click()
         picker = picker_window.value
+        # Its script binds the buttons once loaded: a click before then would do nothing.
+        picker.wait_for_load_state("load")
         picker.get_by_role("button", name="A reclining infusion chair").click()
         expect(dialog.get_by_label("Alternative Text")).to_have_value("A reclining infusion chair")
         dialog.get_by_role("button", name="Insert").click()
