@@ -25,6 +25,7 @@ from . import workflow
 from .locking import LockedModelForm
 from .models import Page, PageReviewEvent, ReviewerProfile, Source
 from .revisions import SOURCE_FIELDS, compare_values
+from .richtext import readable_text
 
 # What the browser keeps of an editor's typing: the free-text fields.
 AUTOSAVED_FIELDS = [
@@ -49,6 +50,10 @@ class PageAdminForm(LockedModelForm):
     """The page form, refusing to save over a newer save and keeping publish rules."""
 
     compared_fields = ("title", "summary", "body")
+
+    def as_text(self, name, value):
+        return readable_text(value) if name == "body" else value
+
     # Set per request by WorkflowAdminMixin.get_form.
     mode = "save"
     may_publish = True

@@ -68,6 +68,10 @@ class LockedModelForm(forms.ModelForm):
                 self.instance.edit_version, self.shown_values()
             )
 
+    def as_text(self, name, value):
+        """``value`` of field ``name`` as it is compared word by word (rich text as text)."""
+        return value
+
     def shown_values(self):
         return {name: str(getattr(self.instance, name) or "") for name in self.compared_fields}
 
@@ -104,9 +108,13 @@ class LockedModelForm(forms.ModelForm):
             "fields": [
                 ThreeWay(
                     label=str(self.fields[name].label or name),
-                    base=base.get(name, ""),
-                    theirs=inline_diff(base.get(name, ""), theirs[name]),
-                    mine=inline_diff(base.get(name, ""), mine[name]),
+                    base=self.as_text(name, base.get(name, "")),
+                    theirs=inline_diff(
+                        self.as_text(name, base.get(name, "")), self.as_text(name, theirs[name])
+                    ),
+                    mine=inline_diff(
+                        self.as_text(name, base.get(name, "")), self.as_text(name, mine[name])
+                    ),
                 )
                 for name in self.compared_fields
                 # The form trims text, so whitespace at the ends is no one's change.

@@ -18,6 +18,7 @@ from django.utils.timezone import localtime
 from reversion.models import Version
 
 from .models import Page, Source
+from .richtext import readable_text
 
 TEXT_FIELDS = ["title", "summary", "body"]
 # Unchanged stretches of the body longer than this many words are shortened to
@@ -156,9 +157,13 @@ def compare_values(old, new, old_sources, new_sources, attnames=None):
         if isinstance(before, str) and isinstance(after, str) and before.strip() == after.strip():
             continue  # the admin form trims text: not a change anyone made
         label = str(field.verbose_name).capitalize()
-        if field.name in TEXT_FIELDS:
-            context = CONTEXT_WORDS if field.name == "body" else None
-            changes.append(FieldChange(label, diff=inline_diff(before, after, context)))
+        if field.name == "body":
+            before, after = readable_text(before), readable_text(after)
+            if before == after:
+                continue  # markup only (the editor's HTML tidied), no word changed
+            changes.append(FieldChange(label, diff=inline_diff(before, after, CONTEXT_WORDS)))
+        elif field.name in TEXT_FIELDS:
+            changes.append(FieldChange(label, diff=inline_diff(before, after)))
         else:
             changes.append(FieldChange(label, old=_display(old, field), new=_display(new, field)))
     before = _sources_display(old_sources)

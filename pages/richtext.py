@@ -202,3 +202,17 @@ def block_break(html: str) -> str:
     A heading or list item has no full stop, but it is not part of the next sentence.
     """
     return _BLOCK_END.sub(lambda m: f".</{m.group(1)}> ", html or "").replace("..<", ".<")
+
+
+_BLOCK_CLOSE = re.compile(r"</(?:p|h[2-4]|li|blockquote|figcaption|ul|ol)>|<br\s*/?>", re.I)
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
+def readable_text(html: str) -> str:
+    """The body as a person reads it, one block a line, for word-by-word comparisons.
+
+    Tags are markup, not words: compared as text they would show as changes.
+    """
+    text = _ANY_TAG.sub("", _BLOCK_CLOSE.sub("\n", html or ""))
+    lines = (" ".join(line.split()) for line in html_module.unescape(text).splitlines())
+    return "\n".join(line for line in lines if line)

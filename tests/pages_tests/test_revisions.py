@@ -69,10 +69,23 @@ def test_compare_shows_escaped_word_differences_of_title_summary_and_body(editor
     html = response.content.decode()
     assert response.status_code == HTTPStatus.OK
     assert "<del>400</del><ins>300</ins>" in html
-    assert "&lt;strong&gt;sessions&lt;/strong&gt;" in html and "<strong>sessions" not in html
+    # The body is compared as the words a reader reads: its markup is not shown as words,
+    # and never applied either.
+    assert "Ketamine sessions cost <del>400</del><ins>300</ins> dollars." in html
+    assert "<strong>sessions" not in html and "&lt;strong&gt;" not in html
     # Other fields are listed with their old and new values.
     assert "Status" in html and "Published" in html and "Draft" in html
     assert "Revert to this revision" in html
+
+
+def test_a_change_of_markup_alone_is_not_listed_as_a_change_of_words(editor_client):
+    page = edit(editor_client, make_page("Cost"), body="<p>Sessions cost 400 dollars.</p>")
+    first = versions(page)[0]
+    edit(editor_client, page, body="<p>Sessions cost <strong>400</strong> dollars.</p>")
+    html = editor_client.get(
+        reverse("admin:pages_page_compare", args=[page.pk, first.pk])
+    ).content.decode()
+    assert "No differences" in html
 
 
 def test_compare_says_so_when_nothing_differs(editor_client):
