@@ -326,7 +326,7 @@ def bench_database(label, database_url, workdir):
             print(f"   {name}: {path}", flush=True)
             rows[name] = measure(path)
         side = side_by_side(workdir)
-        journey, slow_smtp = queue_journeys(database_url, workdir / f"worker-{label}.log")
+        journey, slow_smtp, alone = queue_journeys(database_url, workdir / f"worker-{label}.log")
     cache_url = django_env(database_url)["CACHE_URL"]
     return {
         "rows": rows,
@@ -334,6 +334,7 @@ def bench_database(label, database_url, workdir):
         "sizes": sizes,
         "journey": journey,
         "slow_smtp": slow_smtp,
+        "worker_stopped": alone,
         "cache": cache_url,
     }
 
@@ -416,14 +417,22 @@ def queue_journeys(database_url, log_path):
         slow = feedback_journey(database_url)
     smtp.stop()
     slow.update(smtp_connections=smtp.connections, smtp_messages=smtp.messages)
-    return journey, slow
+    # Last, as its jobs are left waiting: what the visitors' requests cost on their own,
+    # with no worker taking a share of the cores (before the queue, no bench post mailed).
+    print("   feedback journey: worker stopped, jobs wait", flush=True)
+    alone = feedback_journey(database_url)
+    return journey, slow, alone
 
 
 def print_queue(result):
-    """The journey beside the same journey with a slow mail server, in one table."""
-    rows = {"mail dropped": result["journey"], "slow SMTP": result["slow_smtp"]}
+    """The journey with the worker sending, with a slow mail server, and stopped: one table."""
+    rows = {
+        "mail dropped": result["journey"],
+        "slow SMTP": result["slow_smtp"],
+        "worker stopped": result["worker_stopped"],
+    }
     print(
-        f"| {'journey, worker running':<24} | {'pairs/s':>7} | {'p50 ms':>7} | {'p99 ms':>7} "
+        f"| {'journey':<24} | {'pairs/s':>7} | {'p50 ms':>7} | {'p99 ms':>7} "
         f"| {'accepted':>8} | {'stored':>6} | {'twice':>5} | {'lost':>4} | {'spam':>4} "
         f"| {'mailed':>6} |"
     )
