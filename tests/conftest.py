@@ -2,14 +2,17 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 
+from pages import pagecache
 from pages.models import Page
 
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
+    pagecache.recent_pages.reset()
     yield
     cache.clear()
+    pagecache.recent_pages.reset()
 
 
 def make_page(title, *, parent=None, status=Page.Status.PUBLISHED, **fields):
