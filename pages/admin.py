@@ -111,9 +111,9 @@ class PageAdmin(WorkflowAdminMixin, VersionAdmin):
     list_display = [
         "indented_title",
         "visitor_status",
-        "show_in_menu",
+        "in_menu",
         "position",
-        "updated_at",
+        "updated",
         "reading",
         "open_link",
     ]
@@ -260,7 +260,16 @@ class PageAdmin(WorkflowAdminMixin, VersionAdmin):
         # A dash per level: the admin strips leading spaces, and the CSP forbids inline styles.
         return f"{'— ' * page.depth}{page.title}"
 
-    @admin.display(description="reading grade", ordering="reading_grade")
+    @admin.display(description="in menu", boolean=True, ordering="show_in_menu")
+    def in_menu(self, page):
+        return page.show_in_menu
+
+    @admin.display(description="updated", ordering="updated_at")
+    def updated(self, page):
+        # Short, so that every column fits 1280 pixels beside the admin's menu and filters.
+        return date_format(timezone.localtime(page.updated_at), "j M Y, H:i")
+
+    @admin.display(description="grade", ordering="reading_grade")
     def reading(self, page):
         if page.reading_grade is None:
             return "—"

@@ -155,3 +155,13 @@ def test_reviewer_sees_what_feedback_waits_on_the_admin_home_and_opens_the_spam(
     rows = page.locator("#result_list tbody tr")
     expect(rows).to_have_count(1)
     expect(rows).to_contain_text("Buy pills")
+
+
+def test_every_pages_list_column_fits_beside_the_side_menu_at_1280_pixels(site, page, editor):
+    log_in(page, site, editor)
+    page.goto(site.url("/admin/pages/page/"))
+    expect(page.locator("#nav-sidebar")).to_be_visible()  # the side menu is open
+    results = page.locator("#changelist .results")
+    assert results.evaluate("e => e.scrollWidth <= e.clientWidth"), "the list scrolls sideways"
+    first_row = page.locator("#result_list tbody tr").first
+    expect(first_row.get_by_role("link", name="View live")).to_be_in_viewport()
