@@ -271,6 +271,12 @@ def nginx_serving(path, content, workdir):
         process.wait(timeout=20)
 
 
+def varnish_parameters():
+    """The -p parameters production runs varnishd with (the systemd drop-in)."""
+    unit = (ROOT / "deploy" / "varnish.service.d" / "ketamine_site.conf").read_text()
+    return [arg for value in re.findall(r"-p (\w+=\S+)", unit) for arg in ("-p", value)]
+
+
 @contextmanager
 def varnish_in_front(workdir):
     """varnishd with deploy/varnish.vcl, both its backends pointed at the bench's gunicorn."""
@@ -282,7 +288,7 @@ def varnish_in_front(workdir):
     (workdir / "bench.vcl").write_text(vcl)
     command = [binary, "-F", "-j", "none", "-n", str(workdir / "varnish"), "-T", "127.0.0.1:0"]
     command += ["-a", f"127.0.0.1:{VARNISH_PORT}", "-f", str(workdir / "bench.vcl")]
-    command += ["-s", "malloc,64m"]
+    command += ["-s", "malloc,64m", *varnish_parameters()]
     with open(workdir / "varnish.log", "ab") as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     try:

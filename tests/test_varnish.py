@@ -4,6 +4,7 @@ Runs in the PostgreSQL pass of `make test` with the two-server test. Without Var
 (Debian's `varnish` package) it is skipped on a developer's machine and fails in CI.
 """
 
+import re
 import shutil
 import signal
 import subprocess
@@ -27,6 +28,7 @@ from tests.test_multiserver import Visitor, form_on, redis_cache, servers  # noq
 pytestmark = [pytest.mark.multiserver, pytest.mark.django_db(transaction=True)]
 
 VARNISH_PORT = free_port()
+VARNISH_UNIT = ROOT / "deploy" / "varnish.service.d" / "ketamine_site.conf"
 NGINX_PORT = free_port()
 # The purge ACL holds 127.0.0.1, where the app servers are; this is another loopback.
 ELSEWHERE = "127.0.0.2"
@@ -64,6 +66,7 @@ def varnish(servers, tmp_path):  # noqa: F811
             str(tmp_path / "site.vcl"),
             "-s",
             "malloc,64m",
+            *varnish_parameters(),
         ],
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -75,6 +78,15 @@ def varnish(servers, tmp_path):  # noqa: F811
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=20)
+
+
+def varnish_parameters():
+    """The -p parameters production runs varnishd with (the systemd drop-in)."""
+    return [
+        arg
+        for value in re.findall(r"-p (\w+=\S+)", VARNISH_UNIT.read_text())
+        for arg in ("-p", value)
+    ]
 
 
 def wait_until_healthy(tmp_path, seconds=10):
@@ -312,3 +324,25 @@ def test_a_scheduled_page_reaches_the_menu_through_varnish_with_no_purge_when_it
     while "New study" not in (text := get("/learn/cost/").text) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert ">New study<" in text
+
+
+def test_varnish_keeps_nothing_that_names_a_visitor_in_its_log(varnish, tmp_path):
+    visitor = {
+        "X-Forwarded-For": "203.0.113.77",
+        "Cookie": "_ga=GA1.visitor-cookie-5521",
+        "User-Agent": "VisitorBrowser/4.2",
+        "Referer": "https://search.example/?q=ketamine+near+me",
+    }
+    make_page("Logged", slug="logged")
+    assert get("/logged/", headers=visitor).status == HTTPStatus.OK
+    varnishlog = shutil.which("varnishlog") or "/usr/bin/varnishlog"
+    log = subprocess.run(
+        [varnishlog, "-d", "-n", str(tmp_path / "varnish")],
+        capture_output=True,
+        text=True,
+        timeout=20,
+        check=True,
+    ).stdout
+    assert "/logged/" in log  # the log is there, and says what was asked for
+    for value in visitor.values():
+        assert value not in log
