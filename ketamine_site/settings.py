@@ -63,12 +63,15 @@ MIDDLEWARE = [
     # Before anything reads the session, the body or the database: a NUL or a body in
     # a charset other than UTF-8 gets 404/400 here (every header above still applies).
     "ketamine_site.middleware.RefuseUnreadableRequestsMiddleware",
+    # Above the page cache, so its answers carry X-Frame-Options too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # An anonymous visitor's page, if already rendered, is answered here (pages/pagecache.py).
+    "pages.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "ketamine_site.urls"

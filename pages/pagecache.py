@@ -17,6 +17,7 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.http import HttpResponse
 from django.http.request import split_domain_port
 from django.utils import timezone
@@ -126,6 +127,7 @@ class CachedPage:
 
     def respond(self, request):
         response = HttpResponse(self.content, content_type=self.content_type)
+        response["Content-Length"] = len(self.content)
         response["ETag"] = self.etag
         make_public(response, valid_until=self.valid_until)
         return get_conditional_response(request, etag=self.etag, response=response)
@@ -165,13 +167,49 @@ class RecentPages:
 recent_pages = RecentPages()
 
 
-def serve(request, render):
-    """The public page for ``request``, rendering it with ``render(tree)`` (which may
-    raise Http404 or return a redirect) when the cache does not have it."""
-    stamp = site_stamp()
+def cached_page(request, stamp):
+    """The page rendered for ``request``'s address under ``stamp``, if one is current."""
     key = cache_key(request, stamp)
     entry = recent_pages.get(key) or cache.get(key)
     if entry is None or entry.expired():
+        return key, None
+    recent_pages.put(key, entry)
+    return key, entry
+
+
+class PageCacheMiddleware:
+    """Answers an anonymous GET or HEAD for a page already rendered under the current
+    site stamp, before URL resolution and the session, message, CSRF and sign-in
+    middleware below it, none of which changes anything in a public page.
+
+    Every other request goes on down the stack; a page view then renders and stores the
+    page (``serve``) under the stamp read here, which it finds on the request.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if is_public(request):
+            try:
+                request.site_stamp = site_stamp()
+            except DatabaseError:
+                # The views below answer for themselves (/healthz says "degraded").
+                return self.get_response(request)
+            entry = cached_page(request, request.site_stamp)[1]
+            if entry is not None:
+                return entry.respond(request)
+        return self.get_response(request)
+
+
+def serve(request, render):
+    """The public page for ``request``, rendering it with ``render(tree)`` (which may
+    raise Http404 or return a redirect) when the cache does not have it."""
+    # Read before rendering, so a change saved meanwhile makes a new stamp: what is
+    # rendered now can only be stored under the old one.
+    stamp = getattr(request, "site_stamp", None) or site_stamp()
+    key, entry = cached_page(request, stamp)
+    if entry is None:
         tree = get_tree(stamp)
         response = render(tree)
         if response.status_code != 200:
@@ -179,5 +217,5 @@ def serve(request, render):
             return make_public(response, valid_until=tree.valid_until)
         entry = CachedPage.from_response(response, tree.valid_until)
         cache.set(key, entry, TIMEOUT)
-    recent_pages.put(key, entry)
+        recent_pages.put(key, entry)
     return entry.respond(request)

@@ -1,5 +1,6 @@
 from urllib.parse import urljoin
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +20,10 @@ RESULTS_PER_PAGE = 10
 
 
 def may_preview(request):
+    # Without a session cookie nobody is signed in: answered without loading a session,
+    # which would add "Vary: Cookie" to a page that is the same for everyone.
+    if not request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+        return False
     return request.user.is_authenticated and request.user.has_perm("pages.change_page")
 
 

@@ -206,6 +206,19 @@ def test_two_visitors_get_the_same_bytes_and_no_cookie(published_page):
     assert "Set-Cookie" not in first
 
 
+def test_a_page_answered_from_the_cache_carries_every_header_of_its_first_rendering(
+    client, published_page
+):
+    # The first view renders the page through every middleware and the view; the
+    # second is answered by the page cache above the session, CSRF and sign-in ones.
+    rendered, cached = client.get("/learn/cost/"), client.get("/learn/cost/")
+    assert cached.content == rendered.content
+    assert dict(cached.headers) == dict(rendered.headers)
+    for protection in ("X-Frame-Options", "Content-Security-Policy", "Permissions-Policy"):
+        assert cached[protection]
+    assert "Vary" not in cached and not cached.cookies
+
+
 def test_public_pages_say_how_long_shared_caches_may_keep_them(client, published_page, settings):
     settings.PAGE_CACHE_SECONDS = 600
     settings.PAGE_CACHE_STALE_WHILE_REVALIDATE = 20
