@@ -405,8 +405,11 @@ class PageAdmin(WorkflowAdminMixin, VersionAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         object_id = unquote(object_id)
-        numbers = revisions.revision_numbers(object_id)
-        steps = review_steps_by_revision(object_id)
+        page = self.get_object(request, object_id)
+        if page is None:  # the admin's own answer: back to the list, "doesn't exist"
+            return super().history_view(request, object_id, extra_context)
+        numbers = revisions.revision_numbers(page.pk)
+        steps = review_steps_by_revision(page.pk)
         action_list = [
             {
                 "revision": version.revision,

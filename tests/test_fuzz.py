@@ -168,6 +168,7 @@ def test_admin_changelist_searches_and_filters_with_any_text_are_answered(
 
 @FUZZ
 @given(first=any_text, second=any_text, number=st.integers(min_value=0, max_value=2**70))
+@example(first="1" * 50, second="", number=0)  # a page's History read a number too large
 def test_admin_addresses_with_any_object_id_are_answered(superuser_client, first, second, number):
     first, second = quote(first, safe=""), quote(second, safe="")
     for address in [
