@@ -64,17 +64,9 @@ def allow(request):
 
 
 def count_in_cache(key):
-    """This client's posts in the window so far, this one included, counted in the cache."""
-    cache = caches[settings.FEEDBACK_RATE_CACHE]
-    window = settings.FEEDBACK_RATE_WINDOW
-    # add() starts the window only if no count exists; incr() is atomic in Redis, so
-    # several app servers cannot both slip under the limit.
-    cache.add(key, 0, timeout=window)
-    try:
-        return cache.incr(key)
-    except ValueError:  # the window expired between add() and incr()
-        cache.add(key, 1, timeout=window)
-        return 1
+    """This client's posts in the window so far, this one included, counted in Redis
+    (atomic there, so several app servers cannot both slip under the limit)."""
+    return caches[settings.FEEDBACK_RATE_CACHE].count_in_window(key, settings.FEEDBACK_RATE_WINDOW)
 
 
 def count_in_database(digest):

@@ -64,26 +64,29 @@ def submit_feedback(*, page, data, read_version_id=None, spam_reasons=()) -> Out
     if not reasons and not is_urgent:
         reasons = [reason for reason in [spamscore.learnt_reason(fields["comments"])] if reason]
     status = Feedback.Status.SPAM if reasons else Feedback.Status.NEW
-    with transaction.atomic():
-        # A digest older than the window no longer counts: that post may be sent again.
-        Feedback.objects.filter(
-            submission_digest=digest, submitted_at__lt=timezone.now() - RESEND_WINDOW
-        ).update(submission_digest=None)
+    row = {
+        "page": page,
+        "is_urgent": is_urgent,
+        "page_version_id": read_version_id,
+        "status": status,
+        "spam_reason": "; ".join(reasons)[:200],
+        **fields,
+    }
+    # No savepoint of its own when the caller's transaction holds this (the view counts
+    # the post against the rate limit in the same one: one write, one commit).
+    with transaction.atomic(savepoint=False):
         try:
             with transaction.atomic():
-                feedback = Feedback.objects.create(
-                    page=page,
-                    is_urgent=is_urgent,
-                    page_version_id=read_version_id,
-                    status=status,
-                    spam_reason="; ".join(reasons)[:200],
-                    submission_digest=digest,
-                    **fields,
-                )
+                feedback = Feedback.objects.create(submission_digest=digest, **row)
         except IntegrityError:
             # The same post, stored a moment ago (perhaps by a request still running
             # beside this one): the unique digest let only one of them in.
-            return Outcome(Feedback.objects.get(submission_digest=digest), created=False)
+            earlier = Feedback.objects.get(submission_digest=digest)
+            if earlier.submitted_at >= timezone.now() - RESEND_WINDOW:
+                return Outcome(earlier, created=False)
+            # Sent again after the window: that is a new post, and the digest moves to it.
+            Feedback.objects.filter(pk=earlier.pk).update(submission_digest=None)
+            feedback = Feedback.objects.create(submission_digest=digest, **row)
         if status != Feedback.Status.SPAM:
             queue_notifications(feedback)
     return Outcome(feedback, created=True)

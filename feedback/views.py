@@ -5,7 +5,7 @@ from http import HTTPStatus
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.http import Http404, QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
@@ -62,14 +62,19 @@ def take_post(request, page_id):
         return refuse(request, page, form, HTTPStatus.FORBIDDEN)
     if not form.is_valid():
         return refuse(request, page, form, HTTPStatus.BAD_REQUEST)
-    if not ratelimit.allow(request):
+    # Counted and stored in one transaction: on SQLite one write lock and one commit.
+    with transaction.atomic():
+        if not ratelimit.allow(request):
+            outcome = None
+        else:
+            outcome = submit_feedback(
+                page=page,
+                data=form.cleaned_data,
+                read_version_id=form.read_version_id,
+                spam_reasons=form.spam_reasons(),
+            )
+    if outcome is None:
         return rate_limited(request, page, form)
-    outcome = submit_feedback(
-        page=page,
-        data=form.cleaned_data,
-        read_version_id=form.read_version_id,
-        spam_reasons=form.spam_reasons(),
-    )
     # A resend, or a post kept as spam, is thanked exactly like any other.
     return thank(request, page, crisis=outcome.feedback.is_urgent)
 

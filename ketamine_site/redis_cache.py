@@ -96,3 +96,17 @@ class FailFastRedisCache(RedisCache):
 
     def clear(self):
         return self.call(super().clear, None)
+
+    def count_in_window(self, key, seconds):
+        """Add one to the count at ``key`` and return it; a count starts at the first post
+        and is forgotten ``seconds`` later. One round trip: SET NX and INCR in one
+        MULTI, so the count cannot expire between the two and be left without a timeout."""
+
+        def count():
+            name = self.make_key(key)
+            with self.client.get_client(write=True).pipeline(transaction=True) as pipe:
+                pipe.set(name, 0, ex=seconds, nx=True)
+                pipe.incr(name)
+                return pipe.execute()[1]
+
+        return self.call(count, None)

@@ -27,6 +27,7 @@ from django.utils.cache import (
     patch_cache_control,
 )
 
+from .recent import recent_pages
 from .tree import get_tree, site_stamp
 
 # Entries of an old stamp are never read again; this only bounds their memory.
@@ -139,32 +140,6 @@ def cache_key(request, stamp):
     address = f"{origin(request)}{request.path}"
     digest = hashlib.sha256(address.encode()).hexdigest()[:32]
     return f"pages:view:{settings.RELEASE}:{stamp}:{digest}"
-
-
-class RecentPages:
-    """The pages this process served last, by cache key: the one in-process cache.
-
-    An entry never changes (new content means a new site stamp, so a new key), so a hit
-    here spares the round trip to the shared cache and unpickling the page.
-    """
-
-    def __init__(self, size=64):
-        self.size = size
-        self.entries = {}
-
-    def get(self, key):
-        return self.entries.get(key)
-
-    def put(self, key, entry):
-        if key not in self.entries and len(self.entries) >= self.size:
-            self.entries.pop(next(iter(self.entries)))  # the oldest
-        self.entries[key] = entry
-
-    def reset(self):
-        self.entries.clear()
-
-
-recent_pages = RecentPages()
 
 
 def cached_page(request, stamp):

@@ -18,6 +18,7 @@ from django.db.models import Min, Q
 from django.utils import timezone
 
 from .models import Page, SiteSettings
+from .recent import recent_pages
 
 # Old trees are garbage once the stamp moves on; this only bounds their memory.
 MAX_TREE_AGE = timedelta(hours=6)
@@ -210,7 +211,7 @@ def get_tree(stamp=None):
     Pass the ``site_stamp()`` already read to save reading it again.
     """
     key = f"pages:tree:{stamp or site_stamp()}"
-    tree = cache.get(key)
+    tree = recent_pages.get(key) or cache.get(key)
     if tree is None or tree.expired():
         fields = ("path", "title", "position", "show_in_menu", "is_home", "parent_id")
         pages = list(Page.objects.published().only(*fields))
@@ -219,4 +220,5 @@ def get_tree(stamp=None):
         tree.valid_until = next_scheduled_change()
         cache.set(key, tree, int(MAX_TREE_AGE.total_seconds()))
         cache.set(LAST_CRISIS_LINE_KEY, tree.crisis_line, None)
+    recent_pages.put(key, tree)
     return tree
