@@ -3,7 +3,8 @@
 
 class RecentPages:
     """What this process last read from Django's cache under keys whose value never
-    changes (rendered pages and the tree, under the site stamp): the one in-process cache.
+    changes (rendered pages and the tree, under the site stamp; a page's newest revision,
+    under its last save): the one in-process cache.
 
     New content means a new site stamp, so a new key; a hit here spares the round trip
     to the shared cache and unpickling the value.

@@ -18,6 +18,7 @@ from django.utils.timezone import localtime
 from reversion.models import Version
 
 from .models import Page, Source
+from .recent import recent_pages
 from .richtext import readable_text
 
 TEXT_FIELDS = ["title", "summary", "body"]
@@ -50,11 +51,12 @@ def latest_version_id(page):
     if page.pk is None or page.updated_at is None:
         return None
     key = f"pages:latest-version:{page.pk}:{page.updated_at.timestamp()}"
-    found = cache.get(key)
+    found = recent_pages.get(key) or cache.get(key)
     if found is None:
         newest = versions_of(page.pk).values_list("pk", flat=True).first()
         found = {"pk": newest}  # a dict, so "no revision" is cached too
         cache.set(key, found, 60 * 60 * 24)
+    recent_pages.put(key, found)
     return found["pk"]
 
 
