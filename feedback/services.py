@@ -47,33 +47,52 @@ def submission_digest(*, page, fields):
     return salted_hmac("feedback.submission", value, algorithm="sha256").hexdigest()
 
 
-def submit_feedback(*, page, data, read_version_id=None, spam_reasons=()) -> Outcome:
-    """Store one piece of feedback on `page` once, with its mail queued in the same transaction.
+@dataclass(frozen=True)
+class Submission:
+    """A post ready to store: its row and digest, judged (urgent, spam) before any write."""
 
-    `data` is a validated form's cleaned_data. The same submission sent again within
-    a day is not stored again: the first one is returned. Feedback that looks
-    automated (`spam_reasons`, or the content rules and learnt score) is stored as
-    spam with the reason and never mailed about.
+    row: dict
+    digest: str
+
+    @property
+    def is_spam(self):
+        return self.row["status"] == Feedback.Status.SPAM
+
+
+def prepare_submission(*, page, data, read_version_id=None, spam_reasons=()) -> Submission:
+    """Judge a post without writing anything: urgent words, spam rules and learnt score.
+
+    `data` is a validated form's cleaned_data. Feedback that looks automated
+    (`spam_reasons`, or the content rules and learnt score) is to be stored as spam
+    with the reason and never mailed about.
     """
     fields = {field: data.get(field, "") for field in Feedback.VISITOR_FIELDS}
-    digest = submission_digest(page=page, fields=fields)
     is_urgent = is_urgent_text(fields["comments"])
     reasons = [*spam_reasons, *spamscore.content_reasons(fields["comments"])]
     # A learnt score never files urgent words as spam: missing a person at risk
     # costs more than an alert about a spammer.
     if not reasons and not is_urgent:
         reasons = [reason for reason in [spamscore.learnt_reason(fields["comments"])] if reason]
-    status = Feedback.Status.SPAM if reasons else Feedback.Status.NEW
     row = {
         "page": page,
         "is_urgent": is_urgent,
         "page_version_id": read_version_id,
-        "status": status,
+        "status": Feedback.Status.SPAM if reasons else Feedback.Status.NEW,
         "spam_reason": "; ".join(reasons)[:200],
         **fields,
     }
-    # No savepoint of its own when the caller's transaction holds this (the view counts
-    # the post against the rate limit in the same one: one write, one commit).
+    return Submission(row, submission_digest(page=page, fields=fields))
+
+
+def store_submission(submission) -> Outcome:
+    """Store a prepared post once, with its mail queued in the same transaction.
+
+    The same submission sent again within a day is not stored again: the first one is
+    returned. Inside the caller's transaction it adds no savepoint of its own (the view
+    counts the post against the rate limit in the same one: on SQLite one wait for the
+    write lock, held for the writes alone, and one commit).
+    """
+    row, digest = submission.row, submission.digest
     with transaction.atomic(savepoint=False):
         try:
             with transaction.atomic():
@@ -87,9 +106,14 @@ def submit_feedback(*, page, data, read_version_id=None, spam_reasons=()) -> Out
             # Sent again after the window: that is a new post, and the digest moves to it.
             Feedback.objects.filter(pk=earlier.pk).update(submission_digest=None)
             feedback = Feedback.objects.create(submission_digest=digest, **row)
-        if status != Feedback.Status.SPAM:
+        if not submission.is_spam:
             queue_notifications(feedback)
     return Outcome(feedback, created=True)
+
+
+def submit_feedback(**post) -> Outcome:
+    """Judge and store one post (``prepare_submission``'s arguments): see both."""
+    return store_submission(prepare_submission(**post))
 
 
 def restore_from_spam(*, queryset, reviewer) -> int:

@@ -17,7 +17,7 @@ from pages.views import render_page, visible_page_or_404
 
 from . import origin, ratelimit
 from .forms import FeedbackForm
-from .services import is_urgent_text, submit_feedback
+from .services import is_urgent_text, prepare_submission, store_submission
 
 logger = logging.getLogger(__name__)
 
@@ -62,17 +62,15 @@ def take_post(request, page_id):
         return refuse(request, page, form, HTTPStatus.FORBIDDEN)
     if not form.is_valid():
         return refuse(request, page, form, HTTPStatus.BAD_REQUEST)
+    submission = prepare_submission(
+        page=page,
+        data=form.cleaned_data,
+        read_version_id=form.read_version_id,
+        spam_reasons=form.spam_reasons(),
+    )
     # Counted and stored in one transaction: on SQLite one write lock and one commit.
     with transaction.atomic():
-        if not ratelimit.allow(request):
-            outcome = None
-        else:
-            outcome = submit_feedback(
-                page=page,
-                data=form.cleaned_data,
-                read_version_id=form.read_version_id,
-                spam_reasons=form.spam_reasons(),
-            )
+        outcome = store_submission(submission) if ratelimit.allow(request) else None
     if outcome is None:
         return rate_limited(request, page, form)
     # A resend, or a post kept as spam, is thanked exactly like any other.
