@@ -4,7 +4,6 @@ Runs in the PostgreSQL pass of `make test` with the two-server test. Without Var
 (Debian's `varnish` package) it is skipped on a developer's machine and fails in CI.
 """
 
-import re
 import shutil
 import signal
 import subprocess
@@ -19,6 +18,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
+from bench.run import varnish_parameters  # the -p parameters production runs varnishd with
 from feedback.models import Feedback
 from pages.models import Page
 from tests.conftest import make_page
@@ -28,7 +28,6 @@ from tests.test_multiserver import Visitor, form_on, redis_cache, servers  # noq
 pytestmark = [pytest.mark.multiserver, pytest.mark.django_db(transaction=True)]
 
 VARNISH_PORT = free_port()
-VARNISH_UNIT = ROOT / "deploy" / "varnish.service.d" / "ketamine_site.conf"
 NGINX_PORT = free_port()
 # The purge ACL holds 127.0.0.1, where the app servers are; this is another loopback.
 ELSEWHERE = "127.0.0.2"
@@ -78,15 +77,6 @@ def varnish(servers, tmp_path):  # noqa: F811
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=20)
-
-
-def varnish_parameters():
-    """The -p parameters production runs varnishd with (the systemd drop-in)."""
-    return [
-        arg
-        for value in re.findall(r"-p (\w+=\S+)", VARNISH_UNIT.read_text())
-        for arg in ("-p", value)
-    ]
 
 
 def wait_until_healthy(tmp_path, seconds=10):
