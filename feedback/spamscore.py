@@ -7,11 +7,14 @@ sent to any outside service.
 
 import math
 import re
+import time
 from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+
+from pages.recent import recent_pages
 
 from .models import Feedback
 from .urgency import find_urgent_phrases, normalise
@@ -81,22 +84,31 @@ def marked():
 def classifier():
     """The classifier trained from reviewers' marks, or None until there are enough.
 
-    Kept in the cache for RETRAIN_SECONDS, so a post costs no query for it; a mark
-    counts from the next training.
+    Trained at most once a minute for the whole site, kept in the shared cache and in
+    this process's one in-process cache under that minute's key: a post costs no query
+    and no round trip for it, and a mark counts from the next minute's training.
     """
-    found = cache.get(CACHE_KEY)
+    key = current_key()
+    found = recent_pages.get(key) or cache.get(key)
     if found is None:
         spam = list(marked().filter(status=Feedback.Status.SPAM).values_list("comments", flat=True))
         ham = list(marked().exclude(status=Feedback.Status.SPAM).values_list("comments", flat=True))
         enough = min(len(spam), len(ham)) >= settings.FEEDBACK_SPAM_MIN_MARKS
         found = {"model": Classifier.train(spam, ham) if enough else None}
-        cache.set(CACHE_KEY, found, RETRAIN_SECONDS)
+        cache.set(key, found, RETRAIN_SECONDS)
+    recent_pages.put(key, found)
     return found["model"]
+
+
+def current_key():
+    return f"{CACHE_KEY}:{int(time.time() // RETRAIN_SECONDS)}"
 
 
 def reset():
     """Forget the trained classifier: the next post trains it again from the marks."""
-    cache.delete(CACHE_KEY)
+    key = current_key()
+    cache.delete(key)
+    recent_pages.discard(key)
 
 
 def learnt_reason(comments):

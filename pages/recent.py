@@ -4,7 +4,7 @@
 class RecentPages:
     """What this process last read from Django's cache under keys whose value never
     changes (rendered pages and the tree, under the site stamp; a page's newest revision,
-    under its last save): the one in-process cache.
+    under its last save; the spam classifier of this minute): the one in-process cache.
 
     New content means a new site stamp, so a new key; a hit here spares the round trip
     to the shared cache and unpickling the value.
@@ -21,6 +21,9 @@ class RecentPages:
         if key not in self.entries and len(self.entries) >= self.size:
             self.entries.pop(next(iter(self.entries)))  # the oldest
         self.entries[key] = entry
+
+    def discard(self, key):
+        self.entries.pop(key, None)
 
     def reset(self):
         self.entries.clear()
