@@ -12,11 +12,15 @@ from django.views.decorators.http import require_GET
 from . import pagecache
 from .images import image_ids_in, replace_body_images
 from .models import Image, Page, Redirect
+from .recent import recent_pages
 from .richtext import resolve_page_links
 from .search import MAX_QUERY_CHARS, search_pages, search_terms
-from .tree import get_tree, last_known_crisis_line
+from .tree import get_tree, last_known_crisis_line, site_stamp
 
 RESULTS_PER_PAGE = 10
+# What a page shows rather than what it is: left unread where only its address, title
+# and switches are needed.
+TEXT_FIELDS = ("body", "body_html", "body_text", "search_document")
 
 
 def may_preview(request):
@@ -33,18 +37,25 @@ def visible_pages(request):
 
 
 def visible_page_or_404(request, pk):
-    """The page ``pk``, if this visitor may see it.
+    """The page ``pk``, if this visitor may see it, with its address, title and switches
+    (a feedback post needs those, not the page's text).
 
     For visitors the answer comes from the cached tree, which is built from
-    ``published()`` under the current site stamp: the same rule, without building
-    and running the hidden-ancestor subquery on every feedback post.
+    ``published()`` under the current site stamp: the same rule, without building and
+    running the hidden-ancestor subquery on every feedback post. The page itself is kept
+    in the one in-process cache under that stamp, so a post usually costs no query for it.
     """
-    if not may_preview(request) and pk not in get_tree().visible_ids:
+    if may_preview(request):
+        return get_object_or_404(Page.objects.defer(*TEXT_FIELDS), pk=pk)
+    stamp = site_stamp()
+    if pk not in get_tree(stamp).visible_ids:
         raise Http404("No page at this address.")
-    # A post needs the page's address, title and switches, not its text.
-    return get_object_or_404(
-        Page.objects.defer("body", "body_html", "body_text", "search_document"), pk=pk
-    )
+    key = f"pages:visible-page:{stamp}:{pk}"
+    page = recent_pages.get(key)
+    if page is None:
+        page = Page.objects.defer(*TEXT_FIELDS).get(pk=pk)
+        recent_pages.put(key, page)
+    return page
 
 
 def page_detail(request, path=None):
