@@ -8,6 +8,8 @@ while "skill myself" does not match "kill myself".
 import re
 import unicodedata
 
+from pages.recent import recent_pages
+
 # Anything that is not a letter or digit in any script: spaces, punctuation,
 # hyphens and dashes, underscores.
 SEPARATORS = re.compile(r"[\W_]+")
@@ -29,9 +31,23 @@ def find_urgent_phrases(text, phrases):
     """The phrases (as given) that occur in ``text`` as whole words, in the given order."""
     # Padding both with spaces turns "whole words" into a plain substring test.
     haystack = f" {normalise(text)} "
-    found = []
-    for phrase in phrases:
-        needle = normalise(phrase)
-        if needle and f" {needle} " in haystack and phrase not in found:
-            found.append(phrase)
+    return [phrase for phrase, needle in normalised(phrases) if needle in haystack]
+
+
+def normalised(phrases):
+    """Each distinct phrase with words, and its padded normal form to look for.
+
+    Kept in the one in-process cache under the phrases themselves, a key whose value
+    never changes: each post reads the phrases afresh, but normalises them only when
+    they are new.
+    """
+    key = ("urgency:normalised", tuple(phrases))
+    found = recent_pages.get(key)
+    if found is None:
+        found = []
+        for phrase in dict.fromkeys(phrases):
+            needle = normalise(phrase)
+            if needle:
+                found.append((phrase, f" {needle} "))
+        recent_pages.put(key, found)
     return found
