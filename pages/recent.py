@@ -10,7 +10,7 @@ class RecentPages:
     to the shared cache and unpickling the value.
     """
 
-    def __init__(self, size=64):
+    def __init__(self, size=256):
         self.size = size
         self.entries = {}
 
