@@ -249,6 +249,9 @@ def nginx_serving(path, content, workdir):
     if not Path(binary).exists():
         sys.exit("nginx is not installed: `apt-get install nginx` (Debian).")
     root = workdir / "nginx"
+    # nginx's workers run as another user (nobody) when the bench runs as root: they
+    # must reach the file, or every answer is a 403 page a tenth of the article's size.
+    workdir.chmod(0o711)
     (root / path.strip("/")).mkdir(parents=True, exist_ok=True)
     (root / path.strip("/") / "index.html").write_bytes(content)
     (workdir / "nginx.conf").write_text(
@@ -299,17 +302,35 @@ def varnish_in_front(workdir):
         process.wait(timeout=20)
 
 
+def fetch(base, path):
+    """The status and body of a plain GET (no compression asked for)."""
+    try:
+        with urllib.request.urlopen(base + path, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
 def side_by_side(workdir):
-    """The article from nginx's file, through Varnish and straight from gunicorn."""
-    with urllib.request.urlopen(BASE + ARTICLE, timeout=10) as response:
-        content = response.read()
+    """The article from nginx's file, through Varnish and straight from gunicorn: the same
+    bytes from each, checked before and counted during the runs (any error voids them)."""
+    status, content = fetch(BASE, ARTICLE)
+    if status != 200:
+        sys.exit(f"gunicorn answered the article with {status}.")
     rows = {}
+    targets = [("nginx, from a file", f"http://127.0.0.1:{NGINX_PORT}")]
+    targets += [("Varnish", f"http://127.0.0.1:{VARNISH_PORT}"), ("gunicorn", BASE)]
     with nginx_serving(ARTICLE, content, workdir), varnish_in_front(workdir):
-        for name, port in [("nginx, from a file", NGINX_PORT), ("Varnish", VARNISH_PORT)]:
+        for name, base in targets:
+            status, body = fetch(base, ARTICLE)
+            if (status, body) != (200, content):
+                sys.exit(f"{name} answered the article with {status} and {len(body)} bytes, "
+                         f"not the article's {len(content)}: a comparison would be void.")  # fmt: skip
+        for name, base in targets:
             print(f"   article, {name}", flush=True)
-            rows[name] = measure(ARTICLE, base=f"http://127.0.0.1:{port}")
-    print("   article, gunicorn", flush=True)
-    rows["gunicorn"] = measure(ARTICLE)
+            rows[name] = measure(ARTICLE, base=base)
+            if rows[name]["errors"]:
+                sys.exit(f"{name}: {rows[name]['errors']} errors or non-2xx answers under load.")
     return rows
 
 
