@@ -5,9 +5,9 @@ answers): migrate, load the starter pages, start gunicorn with gunicorn.conf.py 
 --workers 3 on 127.0.0.1, warm up, then run wrk for BENCH_SECONDS (15) at 16
 connections against the home page, a deep article, a hashed CSS file and a baseline
 view, and run the feedback journey. Then the same article side by side, with the same
-wrk settings: from a file by nginx (the machine's floor), through Varnish with
-deploy/varnish.vcl in front of that gunicorn, and straight from gunicorn. Prints one
-table per database.
+wrk settings, taking turns in BENCH_SIDE_ROUNDS (3) rounds: from a file by nginx (the
+machine's floor), through Varnish with deploy/varnish.vcl in front of that gunicorn, and
+straight from gunicorn. Prints one table per database.
 """
 
 import json
@@ -17,6 +17,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -43,6 +44,9 @@ VARNISH_PORT = free_port()
 NGINX_PORT = free_port()
 SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
 WARMUP_SECONDS = int(os.environ.get("BENCH_WARMUP_SECONDS", "3"))
+# The side-by-side targets take turns, in this many rounds of SECONDS / SIDE_ROUNDS each,
+# so a drift of the machine's speed (two shared cores) falls on all of them alike.
+SIDE_ROUNDS = int(os.environ.get("BENCH_SIDE_ROUNDS", "3"))
 CONNECTIONS = 16
 WORKERS = 3
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/ks_bench")
@@ -317,7 +321,6 @@ def side_by_side(workdir):
     it)."""
     varnish = f"http://127.0.0.1:{VARNISH_PORT}"
     targets = [("nginx, from a file", f"http://127.0.0.1:{NGINX_PORT}"), ("Varnish", varnish)]
-    rows = {}
     with varnish_in_front(workdir):
         status, content = fetch(varnish, ARTICLE)
         with nginx_serving(ARTICLE, content, workdir):
@@ -329,14 +332,30 @@ def side_by_side(workdir):
                              "be void.")  # fmt: skip
             # gunicorn's own links name the port it is asked on, so its bytes differ by that.
             targets.append(("gunicorn", BASE))
-            for name, base in targets:
-                print(f"   article, {name}", flush=True)
-                rows[name] = measure(ARTICLE, base=base)
-                if rows[name]["errors"]:
-                    sys.exit(
-                        f"{name}: {rows[name]['errors']} errors or non-2xx answers under load."
-                    )
-    return rows
+            return take_turns(targets)
+
+
+def take_turns(targets):
+    """Each target's median round (requests/s, p50 and p99 each the median) of SIDE_ROUNDS
+    rounds in which the targets take turns, the order reversed every other round."""
+    for _, base in targets:
+        wrk(ARTICLE, WARMUP_SECONDS, base=base)
+    seconds = max(1, SECONDS // SIDE_ROUNDS)
+    runs = {name: [] for name, _ in targets}
+    for turn in range(SIDE_ROUNDS):
+        print(f"   article, round {turn + 1} of {SIDE_ROUNDS}: {seconds} s each", flush=True)
+        for name, base in targets if turn % 2 == 0 else targets[::-1]:
+            row = parse_wrk(wrk(ARTICLE, seconds, base=base))
+            if row["errors"]:
+                sys.exit(f"{name}: {row['errors']} errors or non-2xx answers under load.")
+            runs[name].append(row)
+    return {
+        name: {
+            **{key: statistics.median(row[key] for row in rounds) for key in ("rps", "p50", "p99")},
+            "rounds": [row["rps"] for row in rounds],
+        }
+        for name, rounds in runs.items()
+    }
 
 
 def bench_database(label, database_url, workdir):
@@ -523,6 +542,12 @@ def print_table(label, result):
         f"most 5 ms: {side['Varnish']['p99']:.2f} ms); gunicorn / nginx: "
         f"{side['gunicorn']['rps'] / floor:.0%}; Varnish / gunicorn: "
         f"{side['Varnish']['rps'] / side['gunicorn']['rps']:.1f}x"
+    )
+    turns = zip(side["Varnish"]["rounds"], side["nginx, from a file"]["rounds"], strict=True)
+    print(
+        f"(medians of {SIDE_ROUNDS} rounds taking turns; Varnish / nginx by round: "
+        + ", ".join(f"{varnish / nginx:.0%}" for varnish, nginx in turns)
+        + ")"
     )
     print(
         f"feedback journey: {journey['pairs']:.0f} GET+POST pairs/s; {journey['accepted']} posts "
