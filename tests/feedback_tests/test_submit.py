@@ -261,6 +261,25 @@ def test_closed_page_refuses_posts_and_hands_the_comments_back(client, submit_ur
     assert not Feedback.objects.exists()
 
 
+def test_closing_feedback_on_a_page_refuses_the_very_next_post(client, page, submit_url):
+    assert client.post(submit_url, form_data(page)).status_code == HTTPStatus.FOUND
+    page.accepts_feedback = False
+    page.save()
+    response = client.post(submit_url, form_data(page, comments="One more thing."))
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert "Feedback is closed for this page" in section_of(response)
+    assert Feedback.objects.count() == 1
+
+
+def test_feedback_after_a_page_is_renamed_names_the_new_title(client, page, submit_url):
+    client.post(submit_url, form_data(page))
+    page.title = "What it costs"
+    page.save()
+    client.post(submit_url, form_data(page, comments="One more thing."))
+    titles = Feedback.objects.order_by("pk").values_list("page_title", flat=True)
+    assert list(titles) == ["Cost", "What it costs"]
+
+
 def test_page_deleted_later_keeps_its_feedback_with_its_title_and_address(client, page, submit_url):
     client.post(submit_url, form_data(page))
     page.delete()
