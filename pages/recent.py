@@ -2,12 +2,13 @@
 
 
 class RecentPages:
-    """What this process last read from Django's cache under keys whose value never
-    changes (rendered pages and the tree, under the site stamp; a page's newest revision,
-    under its last save; the spam classifier of this minute): the one in-process cache.
+    """What this process keeps under keys whose value never changes: the one in-process
+    cache. Rendered pages, the tree and the page a feedback post is about, under the site
+    stamp; a page's newest revision, under its last save; the spam classifier, under the
+    minute it was trained in; the urgent phrases' normal forms, under the phrases.
 
-    New content means a new site stamp, so a new key; a hit here spares the round trip
-    to the shared cache and unpickling the value.
+    New content means a new key; a hit here spares a round trip to the shared cache or
+    the database, and unpickling or computing the value again.
     """
 
     def __init__(self, size=256):
