@@ -88,16 +88,14 @@ def classifier():
     this process's one in-process cache under that minute's key: a post costs no query
     and no round trip for it, and a mark counts from the next minute's training.
     """
-    key = current_key()
-    found = recent_pages.get(key) or cache.get(key)
-    if found is None:
-        spam = list(marked().filter(status=Feedback.Status.SPAM).values_list("comments", flat=True))
-        ham = list(marked().exclude(status=Feedback.Status.SPAM).values_list("comments", flat=True))
-        enough = min(len(spam), len(ham)) >= settings.FEEDBACK_SPAM_MIN_MARKS
-        found = {"model": Classifier.train(spam, ham) if enough else None}
-        cache.set(key, found, RETRAIN_SECONDS)
-    recent_pages.put(key, found)
-    return found["model"]
+    return recent_pages.get_or_make(current_key(), train_from_marks, RETRAIN_SECONDS)["model"]
+
+
+def train_from_marks():
+    spam = list(marked().filter(status=Feedback.Status.SPAM).values_list("comments", flat=True))
+    ham = list(marked().exclude(status=Feedback.Status.SPAM).values_list("comments", flat=True))
+    enough = min(len(spam), len(ham)) >= settings.FEEDBACK_SPAM_MIN_MARKS
+    return {"model": Classifier.train(spam, ham) if enough else None}  # a dict: None is kept too
 
 
 def current_key():

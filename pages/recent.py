@@ -1,5 +1,7 @@
 """The one in-process cache (tests reset it between tests: tests/conftest.py)."""
 
+from django.core.cache import cache
+
 
 class RecentPages:
     """What this process keeps under keys whose value never changes: the one in-process
@@ -22,6 +24,17 @@ class RecentPages:
         if key not in self.entries and len(self.entries) >= self.size:
             self.entries.pop(next(iter(self.entries)))  # the oldest
         self.entries[key] = entry
+
+    def get_or_make(self, key, make, timeout):
+        """The value at ``key``: from this process, else from Django's cache, else
+        ``make()``, kept in Django's cache for ``timeout`` seconds. ``make`` must not
+        return None."""
+        found = self.get(key) or cache.get(key)
+        if found is None:
+            found = make()
+            cache.set(key, found, timeout)
+        self.put(key, found)
+        return found
 
     def discard(self, key):
         self.entries.pop(key, None)

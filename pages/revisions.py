@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from difflib import SequenceMatcher
 
-from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.formats import date_format
 from django.utils.html import escape, format_html
@@ -51,13 +50,11 @@ def latest_version_id(page):
     if page.pk is None or page.updated_at is None:
         return None
     key = f"pages:latest-version:{page.pk}:{page.updated_at.timestamp()}"
-    found = recent_pages.get(key) or cache.get(key)
-    if found is None:
-        newest = versions_of(page.pk).values_list("pk", flat=True).first()
-        found = {"pk": newest}  # a dict, so "no revision" is cached too
-        cache.set(key, found, 60 * 60 * 24)
-    recent_pages.put(key, found)
-    return found["pk"]
+
+    def newest():  # a dict, so "no revision" is kept too
+        return {"pk": versions_of(page.pk).values_list("pk", flat=True).first()}
+
+    return recent_pages.get_or_make(key, newest, 60 * 60 * 24)["pk"]
 
 
 def revision_numbers(page_pk):
