@@ -225,7 +225,10 @@ def test_a_picture_from_the_library_is_placed_in_the_text_and_served_responsivel
         picker = picker_window.value
         # Its script binds the buttons once loaded: a click before then would do nothing.
         picker.wait_for_load_state("load")
-        picker.get_by_role("button", name="A reclining infusion chair").click()
+        # Choosing closes the window at once; an ordinary click() can find its page gone
+        # before it has finished, so the click is dispatched and the closing awaited.
+        with picker.expect_event("close"):
+            picker.get_by_role("button", name="A reclining infusion chair").dispatch_event("click")
         expect(dialog.get_by_label("Alternative Text")).to_have_value("A reclining infusion chair")
         dialog.get_by_role("button", name="Insert").click()
         assert f'data-file="{chair.pk}"' in body_html(page)
